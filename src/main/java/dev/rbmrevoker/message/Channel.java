@@ -1,0 +1,6 @@
+package dev.rbmrevoker.message;
+
+/** A fallback channel. */
+public enum Channel {
+    SMS, CALLBACK
+}

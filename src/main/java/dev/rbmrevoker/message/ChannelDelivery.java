@@ -1,0 +1,16 @@
+package dev.rbmrevoker.message;
+
+import java.time.Instant;
+
+/**
+ * One channel's fallback delivery.
+ *
+ * @param attempts hand-overs tried so far
+ * @param sentAt when the channel accepted it, or null
+ * @param lastError why the last attempt failed, or null
+ */
+public record ChannelDelivery(ChannelState state, int attempts, Instant sentAt, String lastError) {
+    public static ChannelDelivery pending() {
+        return new ChannelDelivery(ChannelState.PENDING, 0, null, null);
+    }
+}

@@ -1,0 +1,14 @@
+package dev.rbmrevoker.message;
+
+/** History events that are not state names: notable facts kept beside the transitions. */
+public enum Fact {
+    SENT,
+    TRACKED,
+    REVOKE_RETRY,
+    /** RBM reported delivery of a message we had already revoked or given up on. */
+    DELIVERED_AFTER_REVOKE,
+    /** RBM reported revoking a message it had already reported delivered. */
+    REVOKED_AFTER_DELIVERY,
+    TTL_EXPIRATION_REVOKE_FAILED,
+    FALLBACK_RETRY
+}

@@ -1,0 +1,372 @@
+package dev.rbmrevoker.message;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A tracked message. Immutable: every change returns a new message, or this same instance when the
+ * event changes nothing, so a caller knows when there is nothing to write.
+ *
+ * @param revokeAt when a PENDING message is owed a revoke: its deadline, plus the TTL grace when RBM
+ *     expires it by itself
+ * @param claim the revoke in progress while REVOKING, else null
+ * @param dueAt when the sweep owes this message work, or null when nothing is owed
+ * @param historyDropped how many of the oldest history entries were dropped to keep the newest
+ * @param seenEvents ids of the newest webhook events applied, to ignore replays
+ * @param version incremented by every stored change; a change is stored only over the version it read
+ */
+public record Message(
+        String messageId,
+        String agentId,
+        String phoneNumber,
+        MessageState state,
+        Instant deadline,
+        boolean rbmExpires,
+        String fingerprint,
+        String rbmPayload,
+        Instant createdAt,
+        Instant updatedAt,
+        Instant deliveredAt,
+        Instant readAt,
+        Instant revokedAt,
+        Instant revokeAt,
+        RevokeClaim claim,
+        Instant dueAt,
+        Fallback fallback,
+        List<HistoryEntry> history,
+        int historyDropped,
+        List<String> seenEvents,
+        long version) {
+
+    public static final int HISTORY_LIMIT = 50;
+    public static final int SEEN_EVENTS_LIMIT = 20;
+
+    public Message {
+        Objects.requireNonNull(messageId, "messageId");
+        Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(fallback, "fallback");
+        history = List.copyOf(history);
+        seenEvents = List.copyOf(seenEvents);
+    }
+
+    /** A message about to be sent through RBM: recorded before the send so nothing goes untracked. */
+    public static Message sending(NewMessage spec, Timing timing, Instant now) {
+        return create(spec, MessageState.SENDING, now.plus(timing.resendAfter()), timing, now,
+                new HistoryEntry(now, MessageState.SENDING.name(), Source.API, null));
+    }
+
+    /** A message the agent sent itself and asks us to watch. */
+    public static Message tracked(NewMessage spec, Timing timing, Instant now) {
+        Instant revokeAt = revokeAt(spec, timing);
+        return create(spec, MessageState.PENDING, revokeAt, timing, now,
+                new HistoryEntry(now, Fact.TRACKED.name(), Source.API, null));
+    }
+
+    private static Message create(NewMessage spec, MessageState state, Instant dueAt, Timing timing,
+            Instant now, HistoryEntry first) {
+        return new Message(spec.messageId(), spec.agentId(), spec.phoneNumber(), state, spec.deadline(),
+                spec.rbmExpires(), spec.fingerprint(), spec.rbmPayload(), now, now, null, null, null,
+                revokeAt(spec, timing), null, dueAt, spec.fallback(), List.of(first), 0, List.of(), 0);
+    }
+
+    private static Instant revokeAt(NewMessage spec, Timing timing) {
+        return spec.rbmExpires() ? spec.deadline().plus(timing.ttlGrace()) : spec.deadline();
+    }
+
+    /** RBM accepted the send. */
+    public Message accepted(Source source, Instant now) {
+        if (outcome(Event.ACCEPTED) instanceof Outcome.Move move) {
+            return builder(move.target(), now).dueAt(revokeAt)
+                    .log(new HistoryEntry(now, Fact.SENT.name(), source, null)).build();
+        }
+        return this;
+    }
+
+    /** RBM cannot reach the user over RCS: fall back at once. */
+    public Message unreachable(Source source, Instant now) {
+        if (outcome(Event.UNREACHABLE) instanceof Outcome.Move move) {
+            Fallback next = fallback.trigger(FallbackReason.UNDELIVERABLE, true, now);
+            return builder(move.target(), now).fallback(next).dueAt(next.nextAttemptAt())
+                    .log(entry(move.target(), source, now, null)).build();
+        }
+        return this;
+    }
+
+    /** RBM refused the send for good. */
+    public Message rejected(String why, Source source, Instant now) {
+        if (outcome(Event.REJECTED) instanceof Outcome.Move move) {
+            return builder(move.target(), now).dueAt(null).log(entry(move.target(), source, now, why)).build();
+        }
+        return this;
+    }
+
+    /**
+     * Takes the revoke lease: from PENDING, or from REVOKING whose lease ran out.
+     *
+     * @throws IllegalTransitionException when the state allows no revoke or someone holds a live lease
+     */
+    public Message claimRevoke(FallbackReason reason, boolean withFallback, Duration lease, Source source,
+            Instant now) {
+        Outcome outcome = outcome(Event.CLAIM_REVOKE);
+        if (!(outcome instanceof Outcome.Move move) || (claim != null && claim.isLive(now))) {
+            throw new IllegalTransitionException(state, Event.CLAIM_REVOKE);
+        }
+        boolean retake = state == MessageState.REVOKING;
+        RevokeClaim next = retake
+                ? new RevokeClaim(now.plus(lease), claim.reason(), claim.fallback(), source)
+                : new RevokeClaim(now.plus(lease), reason, withFallback, source);
+        String event = retake ? Fact.REVOKE_RETRY.name() : move.target().name();
+        return builder(move.target(), now).claim(next).dueAt(next.leaseUntil())
+                .log(new HistoryEntry(now, event, source, null)).build();
+    }
+
+    /** The revoke could not reach RBM: the message is PENDING again and owed a revoke at revokeAt. */
+    public Message releaseRevoke(String why, Source source, Instant now) {
+        if (outcome(Event.RELEASE_REVOKE) instanceof Outcome.Move move) {
+            return builder(move.target(), now).claim(null).dueAt(revokeAt)
+                    .log(new HistoryEntry(now, Fact.REVOKE_RETRY.name(), source, why)).build();
+        }
+        return this;
+    }
+
+    /**
+     * RBM removed the message. Uses the claim's fallback choice when this completes a claimed revoke.
+     *
+     * @param reason why, when nothing claimed the revoke (RBM's own expiry)
+     */
+    public Message revoked(FallbackReason reason, Source source, Instant now) {
+        Outcome outcome = outcome(Event.REVOKED);
+        if (outcome instanceof Outcome.Move move) {
+            FallbackReason why = claim != null ? claim.reason() : reason;
+            boolean wanted = claim == null || claim.fallback();
+            Fallback next = fallback.trigger(why, wanted, now);
+            return builder(move.target(), now).claim(null).revokedAt(now).fallback(next)
+                    .dueAt(next.nextAttemptAt()).log(entry(move.target(), source, now, why.name())).build();
+        }
+        if (outcome instanceof Outcome.Note note) {
+            return noted(note, source, now, reason == null ? null : reason.name());
+        }
+        return this;
+    }
+
+    /** RBM reported the message delivered. */
+    public Message delivered(Source source, Instant now) {
+        Outcome outcome = outcome(Event.DELIVERED);
+        if (outcome instanceof Outcome.Move move) {
+            return builder(move.target(), now).claim(null).dueAt(null).deliveredAt(now)
+                    .log(entry(move.target(), source, now, null)).build();
+        }
+        if (outcome instanceof Outcome.Note note) {
+            return noted(note, source, now, MessageState.DELIVERED.name());
+        }
+        return this;
+    }
+
+    /** RBM reported the message read; a read message was delivered even if DELIVERED never came. */
+    public Message read(Source source, Instant now) {
+        Outcome outcome = outcome(Event.READ);
+        if (outcome instanceof Outcome.Move move) {
+            return builder(move.target(), now).claim(null).dueAt(null)
+                    .deliveredAt(deliveredAt != null ? deliveredAt : now).readAt(now)
+                    .log(entry(move.target(), source, now, null)).build();
+        }
+        if (outcome instanceof Outcome.Note note) {
+            return noted(note, source, now, MessageState.READ.name());
+        }
+        return this;
+    }
+
+    /** RBM could not expire the message by itself: it may still be delivered. The sweep stays owed. */
+    public Message ttlRevokeFailed(Source source, Instant now) {
+        if (state != MessageState.PENDING && state != MessageState.REVOKING && state != MessageState.SENDING) {
+            return this;
+        }
+        return builder(state, now)
+                .log(new HistoryEntry(now, Fact.TTL_EXPIRATION_REVOKE_FAILED.name(), source, null)).build();
+    }
+
+    /**
+     * Records one channel's fallback progress. When every channel has accepted, the message is
+     * FALLEN_BACK; when one failed for good and none is left to try, FALLBACK_FAILED.
+     *
+     * @param nextAttempt when the fallback is due again if it is still pending
+     */
+    public Message fallbackProgress(Channel channel, ChannelDelivery delivery, Instant nextAttempt,
+            Source source, Instant now) {
+        if (fallback.state() != FallbackState.PENDING || !fallback.deliveries().containsKey(channel)) {
+            throw new IllegalTransitionException(state, Event.FALLEN_BACK);
+        }
+        Fallback next = fallback.withDelivery(channel, delivery, nextAttempt);
+        Builder builder = builder(state, now).fallback(next).dueAt(next.nextAttemptAt());
+        switch (next.state()) {
+            case SENT -> builder.state(require(Event.FALLEN_BACK))
+                    .log(entry(MessageState.FALLEN_BACK, source, now, null));
+            case FAILED -> builder.state(require(Event.FALLBACK_FAILED))
+                    .log(entry(MessageState.FALLBACK_FAILED, source, now, channel + ": " + delivery.lastError()));
+            default -> {
+                if (delivery.state() == ChannelState.PENDING && delivery.attempts() > 0) {
+                    builder.log(new HistoryEntry(now, Fact.FALLBACK_RETRY.name(), source,
+                            channel + ": " + delivery.lastError()));
+                }
+            }
+        }
+        return builder.build();
+    }
+
+    /** Remembers a webhook event id so that its replay changes nothing. */
+    public Message withSeenEvent(String eventId) {
+        if (eventId == null || seenEvents.contains(eventId)) {
+            return this;
+        }
+        List<String> seen = new ArrayList<>(seenEvents);
+        seen.add(eventId);
+        while (seen.size() > SEEN_EVENTS_LIMIT) {
+            seen.remove(0);
+        }
+        return toBuilder().seenEvents(seen).build();
+    }
+
+    public boolean hasSeen(String eventId) {
+        return eventId != null && seenEvents.contains(eventId);
+    }
+
+    /** Nothing is owed and nothing more is expected: the message may expire after the retention. */
+    public boolean isSettled() {
+        return dueAt == null && state != MessageState.SENDING && state != MessageState.PENDING
+                && state != MessageState.REVOKING;
+    }
+
+    private Outcome outcome(Event event) {
+        Outcome outcome = Transitions.of(state, event);
+        if (outcome instanceof Outcome.Refuse) {
+            throw new IllegalTransitionException(state, event);
+        }
+        return outcome;
+    }
+
+    private MessageState require(Event event) {
+        if (outcome(event) instanceof Outcome.Move move) {
+            return move.target();
+        }
+        throw new IllegalTransitionException(state, event);
+    }
+
+    private Message noted(Outcome.Note note, Source source, Instant now, String detail) {
+        return builder(state, now).log(new HistoryEntry(now, note.fact().name(), source, detail)).build();
+    }
+
+    private static HistoryEntry entry(MessageState state, Source source, Instant now, String detail) {
+        return new HistoryEntry(now, state.name(), source, detail);
+    }
+
+    private Builder builder(MessageState next, Instant now) {
+        return toBuilder().state(next).updatedAt(now);
+    }
+
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Copies a message with some fields changed. */
+    public static final class Builder {
+        private final Message from;
+        private MessageState state;
+        private Instant updatedAt;
+        private Instant deliveredAt;
+        private Instant readAt;
+        private Instant revokedAt;
+        private RevokeClaim claim;
+        private Instant dueAt;
+        private Fallback fallback;
+        private final List<HistoryEntry> history;
+        private int historyDropped;
+        private List<String> seenEvents;
+        private long version;
+
+        private Builder(Message from) {
+            this.from = from;
+            this.state = from.state;
+            this.updatedAt = from.updatedAt;
+            this.deliveredAt = from.deliveredAt;
+            this.readAt = from.readAt;
+            this.revokedAt = from.revokedAt;
+            this.claim = from.claim;
+            this.dueAt = from.dueAt;
+            this.fallback = from.fallback;
+            this.history = new ArrayList<>(from.history);
+            this.historyDropped = from.historyDropped;
+            this.seenEvents = from.seenEvents;
+            this.version = from.version;
+        }
+
+        public Builder state(MessageState value) {
+            state = value;
+            return this;
+        }
+
+        public Builder updatedAt(Instant value) {
+            updatedAt = value;
+            return this;
+        }
+
+        public Builder deliveredAt(Instant value) {
+            deliveredAt = value;
+            return this;
+        }
+
+        public Builder readAt(Instant value) {
+            readAt = value;
+            return this;
+        }
+
+        public Builder revokedAt(Instant value) {
+            revokedAt = value;
+            return this;
+        }
+
+        public Builder claim(RevokeClaim value) {
+            claim = value;
+            return this;
+        }
+
+        public Builder dueAt(Instant value) {
+            dueAt = value;
+            return this;
+        }
+
+        public Builder fallback(Fallback value) {
+            fallback = value;
+            return this;
+        }
+
+        /** Appends to the history, dropping the oldest entries beyond {@link #HISTORY_LIMIT}. */
+        public Builder log(HistoryEntry entry) {
+            history.add(entry);
+            while (history.size() > HISTORY_LIMIT) {
+                history.remove(0);
+                historyDropped++;
+            }
+            return this;
+        }
+
+        public Builder seenEvents(List<String> value) {
+            seenEvents = value;
+            return this;
+        }
+
+        public Builder version(long value) {
+            version = value;
+            return this;
+        }
+
+        public Message build() {
+            return new Message(from.messageId, from.agentId, from.phoneNumber, state, from.deadline,
+                    from.rbmExpires, from.fingerprint, from.rbmPayload, from.createdAt, updatedAt,
+                    deliveredAt, readAt, revokedAt, from.revokeAt, claim, dueAt, fallback, history,
+                    historyDropped, seenEvents, version);
+        }
+    }
+}

@@ -1,0 +1,18 @@
+package dev.rbmrevoker.message;
+
+import java.time.Instant;
+
+/**
+ * A revoke in progress. Kept on the message so whoever retakes an expired lease finishes the revoke
+ * the way it was asked for.
+ *
+ * @param leaseUntil after this instant anyone may retake the revoke
+ * @param reason the fallback reason if this revoke succeeds
+ * @param fallback whether a successful revoke triggers the fallback
+ */
+public record RevokeClaim(Instant leaseUntil, FallbackReason reason, boolean fallback, Source by) {
+
+    public boolean isLive(Instant now) {
+        return now.isBefore(leaseUntil);
+    }
+}

@@ -1,0 +1,22 @@
+package dev.rbmrevoker.message;
+
+import java.time.Duration;
+
+/** What RBM made of a revoke. */
+public sealed interface RevokeOutcome {
+
+    /** 200: removed from the user's queue (strong evidence, not proof: a delivery may still be reported). */
+    record Revoked() implements RevokeOutcome {
+    }
+
+    /** 404: no longer queued: delivered, or already expired by RBM. */
+    record Gone() implements RevokeOutcome {
+    }
+
+    /** Another 4xx: RBM refuses; {@code reason} is its own message. */
+    record Rejected(int status, String reason) implements RevokeOutcome {
+    }
+
+    record Unavailable(String reason, Duration retryAfter) implements RevokeOutcome {
+    }
+}

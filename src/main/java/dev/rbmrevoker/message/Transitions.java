@@ -1,0 +1,101 @@
+package dev.rbmrevoker.message;
+
+import static dev.rbmrevoker.message.MessageState.DELIVERED;
+import static dev.rbmrevoker.message.MessageState.FALLBACK_FAILED;
+import static dev.rbmrevoker.message.MessageState.FALLEN_BACK;
+import static dev.rbmrevoker.message.MessageState.PENDING;
+import static dev.rbmrevoker.message.MessageState.READ;
+import static dev.rbmrevoker.message.MessageState.REJECTED;
+import static dev.rbmrevoker.message.MessageState.REVOKED;
+import static dev.rbmrevoker.message.MessageState.REVOKING;
+import static dev.rbmrevoker.message.MessageState.UNDELIVERABLE;
+
+/**
+ * Every allowed transition, in one place. Conflicting evidence is settled by what arrived first: a
+ * delivery after a revoke (or the reverse) leaves the state alone and is kept as a history fact.
+ * DELIVERED and READ in either order end in READ.
+ */
+public final class Transitions {
+
+    private static final Outcome SAME = new Outcome.Same();
+    private static final Outcome REFUSE = new Outcome.Refuse();
+
+    private Transitions() {
+    }
+
+    public static Outcome of(MessageState state, Event event) {
+        return switch (state) {
+            case SENDING -> switch (event) {
+                case ACCEPTED -> move(PENDING);
+                case UNREACHABLE -> move(UNDELIVERABLE);
+                case REJECTED -> move(REJECTED);
+                // RBM took the send even though we never heard its answer.
+                case DELIVERED -> move(DELIVERED);
+                case READ -> move(READ);
+                case REVOKED -> move(REVOKED);
+                default -> REFUSE;
+            };
+            case PENDING -> switch (event) {
+                case ACCEPTED -> SAME;
+                case CLAIM_REVOKE -> move(REVOKING);
+                case REVOKED -> move(REVOKED);
+                case DELIVERED -> move(DELIVERED);
+                case READ -> move(READ);
+                default -> REFUSE;
+            };
+            case REVOKING -> switch (event) {
+                case ACCEPTED -> SAME;
+                // Only once the lease has expired; Message checks the lease.
+                case CLAIM_REVOKE -> move(REVOKING);
+                case RELEASE_REVOKE -> move(PENDING);
+                case REVOKED -> move(REVOKED);
+                case DELIVERED -> move(DELIVERED);
+                case READ -> move(READ);
+                default -> REFUSE;
+            };
+            case DELIVERED -> switch (event) {
+                case ACCEPTED, DELIVERED -> SAME;
+                case READ -> move(READ);
+                case REVOKED -> note(Fact.REVOKED_AFTER_DELIVERY);
+                default -> REFUSE;
+            };
+            case READ -> switch (event) {
+                case ACCEPTED, DELIVERED, READ -> SAME;
+                case REVOKED -> note(Fact.REVOKED_AFTER_DELIVERY);
+                default -> REFUSE;
+            };
+            case REVOKED -> switch (event) {
+                case REVOKED -> SAME;
+                case DELIVERED, READ -> note(Fact.DELIVERED_AFTER_REVOKE);
+                case FALLEN_BACK -> move(FALLEN_BACK);
+                case FALLBACK_FAILED -> move(FALLBACK_FAILED);
+                default -> REFUSE;
+            };
+            case UNDELIVERABLE -> switch (event) {
+                case UNREACHABLE, REVOKED -> SAME;
+                case DELIVERED, READ -> note(Fact.DELIVERED_AFTER_REVOKE);
+                case FALLEN_BACK -> move(FALLEN_BACK);
+                case FALLBACK_FAILED -> move(FALLBACK_FAILED);
+                default -> REFUSE;
+            };
+            case REJECTED -> event == Event.REJECTED ? SAME : REFUSE;
+            case FALLEN_BACK, FALLBACK_FAILED -> switch (event) {
+                case REVOKED -> SAME;
+                case DELIVERED, READ -> note(Fact.DELIVERED_AFTER_REVOKE);
+                default -> event == finishedBy(state) ? SAME : REFUSE;
+            };
+        };
+    }
+
+    private static Event finishedBy(MessageState state) {
+        return state == FALLEN_BACK ? Event.FALLEN_BACK : Event.FALLBACK_FAILED;
+    }
+
+    private static Outcome move(MessageState target) {
+        return new Outcome.Move(target);
+    }
+
+    private static Outcome note(Fact fact) {
+        return new Outcome.Note(fact);
+    }
+}
