@@ -1,0 +1,22 @@
+package dev.rbmrevoker.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** Time rules of the message lifecycle; application.properties binds them to API.md's variables. */
+@ConfigMapping(prefix = "lifecycle")
+public interface LifecycleConfig {
+
+    /** REVOKING lease ({@code LEASE_DURATION}); must outlast any revoke's retry budget. */
+    @WithDefault("PT2M")
+    Duration leaseDuration();
+
+    /** Wait for RBM's own expiry events before the sweep acts ({@code TTL_GRACE}). */
+    @WithDefault("PT2M")
+    Duration ttlGrace();
+
+    /** How long finished messages are kept before DynamoDB's TTL removes them ({@code RETENTION}). */
+    @WithDefault("P30D")
+    Duration retention();
+}

@@ -1,0 +1,34 @@
+package dev.rbmrevoker.message;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/** Where messages live. Every change is conditional: it happens once, or not at all. */
+public interface MessageStore {
+
+    /**
+     * Stores a new message.
+     *
+     * @return the stored message (its first version)
+     * @throws MessageExistsException when a message with that id exists; it carries the stored one
+     */
+    Message create(Message message);
+
+    Optional<Message> get(String messageId);
+
+    /**
+     * Replaces {@code from} by {@code to} if the stored message is still {@code from} (same state and
+     * version).
+     */
+    TransitionResult transition(Message from, Message to);
+
+    /** How many shards the due index has; {@link #queryDue} is asked once per shard. */
+    int dueShards();
+
+    /**
+     * One page of the messages of a shard that are owed work at or before {@code upTo}, oldest first.
+     *
+     * @param after the previous page's cursor, or null for the first page
+     */
+    DuePage queryDue(int shard, Instant upTo, int pageSize, DueCursor after);
+}
