@@ -1,0 +1,75 @@
+package dev.rbmrevoker.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.rbmrevoker.message.Channel;
+import dev.rbmrevoker.message.ChannelDelivery;
+import dev.rbmrevoker.message.Fallback;
+import dev.rbmrevoker.message.HistoryEntry;
+import dev.rbmrevoker.message.Message;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import java.time.Instant;
+import java.util.List;
+
+/** The message resource of API.md. */
+@RegisterForReflection
+public record MessageView(
+        String messageId,
+        String agentId,
+        String phoneNumber,
+        String state,
+        Instant deadline,
+        Instant createdAt,
+        Instant updatedAt,
+        Instant deliveredAt,
+        Instant readAt,
+        Instant revokedAt,
+        FallbackView fallback,
+        List<HistoryView> history,
+        int historyDropped) {
+
+    public static MessageView of(Message m) {
+        return new MessageView(m.messageId(), m.agentId(), m.phoneNumber(), m.state().name(), m.deadline(),
+                m.createdAt(), m.updatedAt(), m.deliveredAt(), m.readAt(), m.revokedAt(),
+                FallbackView.of(m.fallback()), m.history().stream().map(HistoryView::of).toList(),
+                m.historyDropped());
+    }
+
+    /** The fallback: the channels asked for, with each one's progress once triggered. */
+    @RegisterForReflection
+    public record FallbackView(SmsView sms, CallbackView callback, String state, String reason, Instant sentAt) {
+
+        static FallbackView of(Fallback f) {
+            SmsView sms = f.smsText() == null ? null : new SmsView(f.smsText(), delivery(f, Channel.SMS));
+            CallbackView callback = f.callback() ? new CallbackView(delivery(f, Channel.CALLBACK)) : null;
+            return new FallbackView(sms, callback, f.state().name(),
+                    f.reason() == null ? null : f.reason().name(), f.sentAt());
+        }
+
+        private static DeliveryView delivery(Fallback f, Channel channel) {
+            ChannelDelivery d = f.deliveries().get(channel);
+            return d == null ? null : new DeliveryView(d.state().name(), d.attempts(), d.sentAt(), d.lastError());
+        }
+    }
+
+    @RegisterForReflection
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record SmsView(String text, DeliveryView delivery) {
+    }
+
+    @RegisterForReflection
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record CallbackView(DeliveryView delivery) {
+    }
+
+    @RegisterForReflection
+    public record DeliveryView(String state, int attempts, Instant sentAt, String lastError) {
+    }
+
+    @RegisterForReflection
+    public record HistoryView(Instant at, String event, String source, String detail) {
+
+        static HistoryView of(HistoryEntry e) {
+            return new HistoryView(e.at(), e.event(), e.source().wireName(), e.detail());
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package dev.rbmrevoker.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/** The one place that turns failures into problem+json answers. */
+public class ProblemMapper {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
+
+    @ServerExceptionMapper
+    public Response problem(ProblemException e) {
+        Response.ResponseBuilder response = respond(e.problem());
+        if (e.retryAfter() != null) {
+            response.header("Retry-After", Math.max(1, e.retryAfter().toSeconds()));
+        }
+        return response.build();
+    }
+
+    @ServerExceptionMapper
+    public Response unreadableJson(JsonProcessingException e) {
+        return respond(Problem.of(ProblemType.MALFORMED_REQUEST, e.getOriginalMessage())).build();
+    }
+
+    /** Routing and content negotiation failures of the framework itself. */
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        ProblemType type = switch (status) {
+            case 404 -> ProblemType.NOT_FOUND;
+            case 405 -> ProblemType.METHOD_NOT_ALLOWED;
+            case 406 -> ProblemType.NOT_ACCEPTABLE;
+            case 413 -> ProblemType.PAYLOAD_TOO_LARGE;
+            case 415 -> ProblemType.UNSUPPORTED_MEDIA_TYPE;
+            default -> status < 500 ? ProblemType.MALFORMED_REQUEST : ProblemType.INTERNAL;
+        };
+        if (type == ProblemType.INTERNAL) {
+            LOG.error("Request failed", e);
+        }
+        return respond(Problem.of(type, e.getMessage())).build();
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(RuntimeException e) {
+        LOG.error("Unexpected failure answered with 500", e);
+        return respond(Problem.of(ProblemType.INTERNAL, "An unexpected error occurred; it has been logged.")).build();
+    }
+
+    static Response.ResponseBuilder respond(Problem problem) {
+        return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem);
+    }
+}
