@@ -18,6 +18,12 @@ public final class Messages {
                 "fingerprint", "{\"contentMessage\":{\"text\":\"hi\"}}", fallback);
     }
 
+    /** Like {@link #spec} but RBM was told to expire the message at its deadline. */
+    public static NewMessage rbmExpiringSpec(Instant deadline, Fallback fallback) {
+        return new NewMessage(UUID.randomUUID().toString(), "test-agent", "+16502530001", deadline, true,
+                "fingerprint", "{\"contentMessage\":{\"text\":\"hi\"}}", fallback);
+    }
+
     public static Message pending(Instant now, Instant deadline) {
         return Message.tracked(spec(deadline, Fallback.requested("your code is 1234", true)), TIMING, now);
     }
