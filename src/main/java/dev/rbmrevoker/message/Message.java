@@ -133,14 +133,15 @@ public record Message(
     }
 
     /**
-     * RBM removed the message. Uses the claim's fallback choice when this completes a claimed revoke.
+     * RBM removed the message. A claimed revoke decides whether the fallback follows.
      *
-     * @param reason why, when nothing claimed the revoke (RBM's own expiry)
+     * @param reason why, or null to take the claim's reason when this completes a claimed revoke
      */
     public Message revoked(FallbackReason reason, Source source, Instant now) {
         Outcome outcome = outcome(Event.REVOKED);
         if (outcome instanceof Outcome.Move move) {
-            FallbackReason why = claim != null ? claim.reason() : reason;
+            // Whatever moved it first gives the reason: RBM's own expiry may beat a claimed revoke.
+            FallbackReason why = reason != null ? reason : claim.reason();
             boolean wanted = claim == null || claim.fallback();
             Fallback next = fallback.trigger(why, wanted, now);
             return builder(move.target(), now).claim(null).revokedAt(now).fallback(next)
@@ -205,7 +206,7 @@ public record Message(
             case SENT -> builder.state(require(Event.FALLEN_BACK))
                     .log(entry(MessageState.FALLEN_BACK, source, now, null));
             case FAILED -> builder.state(require(Event.FALLBACK_FAILED))
-                    .log(entry(MessageState.FALLBACK_FAILED, source, now, channel + ": " + delivery.lastError()));
+                    .log(entry(MessageState.FALLBACK_FAILED, source, now, failures(next)));
             default -> {
                 if (delivery.state() == ChannelState.PENDING && delivery.attempts() > 0) {
                     builder.log(new HistoryEntry(now, Fact.FALLBACK_RETRY.name(), source,
@@ -214,6 +215,13 @@ public record Message(
             }
         }
         return builder.build();
+    }
+
+    private static String failures(Fallback fallback) {
+        return fallback.deliveries().entrySet().stream()
+                .filter(e -> e.getValue().state() == ChannelState.FAILED)
+                .map(e -> e.getKey() + ": " + e.getValue().lastError())
+                .collect(java.util.stream.Collectors.joining("; "));
     }
 
     /** Remembers a webhook event id so that its replay changes nothing. */

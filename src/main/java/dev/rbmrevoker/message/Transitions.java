@@ -65,7 +65,8 @@ public final class Transitions {
                 default -> REFUSE;
             };
             case REVOKED -> switch (event) {
-                case REVOKED -> SAME;
+                // A late answer to a send that RBM's own expiry already settled.
+                case ACCEPTED, REVOKED -> SAME;
                 case DELIVERED, READ -> note(Fact.DELIVERED_AFTER_REVOKE);
                 case FALLEN_BACK -> move(FALLEN_BACK);
                 case FALLBACK_FAILED -> move(FALLBACK_FAILED);
@@ -80,7 +81,7 @@ public final class Transitions {
             };
             case REJECTED -> event == Event.REJECTED ? SAME : REFUSE;
             case FALLEN_BACK, FALLBACK_FAILED -> switch (event) {
-                case REVOKED -> SAME;
+                case ACCEPTED, REVOKED -> SAME;
                 case DELIVERED, READ -> note(Fact.DELIVERED_AFTER_REVOKE);
                 default -> event == finishedBy(state) ? SAME : REFUSE;
             };

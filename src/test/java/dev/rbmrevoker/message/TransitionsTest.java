@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -143,13 +142,9 @@ class TransitionsTest {
     }
 
     /**
-     * SENDING + REVOKED moves to REVOKED (RBM's TTL webhook can beat the send's answer, e.g. while the
-     * send is being retried), just as SENDING + DELIVERED moves to DELIVERED. The send's late 200 must
-     * then be a no-op, as it is after DELIVERED/READ: refusing it makes {@link Message#accepted} throw
-     * for a message RBM did take, breaking "what arrived first wins".
+     * SENDING + REVOKED moves to REVOKED (RBM's TTL webhook can beat the send's answer), so the send's
+     * late 200 must then change nothing, as it does after DELIVERED/READ: what arrived first wins.
      */
-    @Disabled("bug: Transitions refuses ACCEPTED in REVOKED/FALLEN_BACK/FALLBACK_FAILED, so a send's late 200"
-            + " after RBM's TTL webhook (SENDING -> REVOKED) throws IllegalTransitionException")
     @ParameterizedTest(name = "{0} + {1} -> {2}")
     @CsvSource(textBlock = """
             REVOKED,         ACCEPTED, SAME
