@@ -1,28 +1,108 @@
 package dev.rbmrevoker.api;
 
+import dev.rbmrevoker.message.Message;
+import dev.rbmrevoker.message.MessageState;
 import dev.rbmrevoker.message.MessageStore;
+import dev.rbmrevoker.revoke.RevokeResult;
+import dev.rbmrevoker.revoke.RevokeService;
+import dev.rbmrevoker.send.SendResult;
+import dev.rbmrevoker.send.SendService;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Duration;
 
-/** The tracked messages. */
+/** The tracked messages: send, track, read, revoke. */
 @Path("/v1/messages")
 @Produces(MediaType.APPLICATION_JSON)
 public class MessageResource {
 
     private final MessageStore store;
+    private final MessageRequests requests;
+    private final SendService sends;
+    private final RevokeService revokes;
 
-    public MessageResource(MessageStore store) {
+    public MessageResource(MessageStore store, MessageRequests requests, SendService sends, RevokeService revokes) {
         this.store = store;
+        this.requests = requests;
+        this.sends = sends;
+        this.revokes = revokes;
+    }
+
+    @POST
+    public Response send(byte[] body) {
+        return sendAnswer(sends.send(requests.send(body)));
+    }
+
+    @PUT
+    @Path("/{messageId}")
+    public Response track(@PathParam("messageId") String messageId, byte[] body) {
+        return sendAnswer(sends.track(requests.track(messageId, body)));
     }
 
     @GET
     @Path("/{messageId}")
     public MessageView get(@PathParam("messageId") String messageId) {
         String id = Ids.requireUuid(messageId);
-        return store.get(id).map(MessageView::of)
-                .orElseThrow(() -> ProblemException.of(ProblemType.NOT_FOUND, "No message " + id + " is tracked."));
+        return store.get(id).map(MessageView::of).orElseThrow(() -> notFound(id));
+    }
+
+    @POST
+    @Path("/{messageId}/revoke")
+    public Response revoke(@PathParam("messageId") String messageId, byte[] body) {
+        RevokeResult result = revokes.revoke(requests.revoke(messageId, body));
+        if (result instanceof RevokeResult.Revoked revoked) {
+            return Response.ok(MessageView.of(revoked.message())).build();
+        }
+        if (result instanceof RevokeResult.AlreadyDelivered delivered) {
+            throw ProblemException.of(ProblemType.ALREADY_DELIVERED,
+                    "Message " + delivered.message().messageId() + " is " + delivered.message().state() + ".");
+        }
+        if (result instanceof RevokeResult.InProgress inProgress) {
+            throw new ProblemException(Problem.of(ProblemType.REVOKE_IN_PROGRESS, "Message "
+                    + inProgress.message().messageId() + " is being revoked; ask again after the lease."),
+                    inProgress.retryAfter());
+        }
+        if (result instanceof RevokeResult.NotSent notSent) {
+            throw ProblemException.of(ProblemType.NOT_SENT, "Message " + notSent.message().messageId() + " is "
+                    + notSent.message().state() + ": RBM has not taken it.");
+        }
+        if (result instanceof RevokeResult.Rejected rejected) {
+            throw ProblemException.of(ProblemType.RBM_REJECTED, rejected.reason());
+        }
+        if (result instanceof RevokeResult.Unavailable unavailable) {
+            throw new ProblemException(Problem.of(ProblemType.RBM_UNAVAILABLE,
+                    "RBM did not answer the revoke: " + unavailable.reason() + ". The message is PENDING; ask again."),
+                    unavailable.retryAfter());
+        }
+        throw notFound(messageId);
+    }
+
+    private static Response sendAnswer(SendResult result) {
+        Message message = result.message();
+        if (result instanceof SendResult.Conflicting) {
+            throw ProblemException.of(ProblemType.CONFLICT,
+                    "Message " + message.messageId() + " exists with a different request body.");
+        }
+        if (result instanceof SendResult.Unavailable unavailable) {
+            throw new ProblemException(Problem.of(ProblemType.RBM_UNAVAILABLE, "RBM did not take the message: "
+                    + unavailable.reason() + ". It is recorded as SENDING; repeat the same request to finish it."),
+                    unavailable.retryAfter() != null ? unavailable.retryAfter() : Duration.ofSeconds(5));
+        }
+        if (message.state() == MessageState.REJECTED) {
+            String why = message.history().get(message.history().size() - 1).detail();
+            throw ProblemException.of(ProblemType.RBM_REJECTED, why);
+        }
+        int status = result instanceof SendResult.Created ? 201 : 200;
+        return Response.status(status).entity(MessageView.of(message)).build();
+    }
+
+    private static ProblemException notFound(String messageId) {
+        return ProblemException.of(ProblemType.NOT_FOUND, "No message " + messageId + " is tracked.");
     }
 }

@@ -1,7 +1,11 @@
 package dev.rbmrevoker.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.rbmrevoker.message.DeadlinePassedException;
+import dev.rbmrevoker.message.MessageGoneException;
+import dev.rbmrevoker.message.NoFallbackChannelException;
 import jakarta.ws.rs.WebApplicationException;
+import java.util.List;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -18,6 +22,22 @@ public class ProblemMapper {
             response.header("Retry-After", Math.max(1, e.retryAfter().toSeconds()));
         }
         return response.build();
+    }
+
+    @ServerExceptionMapper
+    public Response deadlinePassed(DeadlinePassedException e) {
+        return respond(Problem.invalid("deadline must be in the future.",
+                List.of(new Problem.FieldError("deadline", "must be in the future")))).build();
+    }
+
+    @ServerExceptionMapper
+    public Response noFallbackChannel(NoFallbackChannelException e) {
+        return respond(Problem.of(ProblemType.NO_FALLBACK_CHANNEL, e.getMessage())).build();
+    }
+
+    @ServerExceptionMapper
+    public Response gone(MessageGoneException e) {
+        return respond(Problem.of(ProblemType.NOT_FOUND, e.getMessage())).build();
     }
 
     @ServerExceptionMapper

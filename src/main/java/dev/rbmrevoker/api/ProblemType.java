@@ -4,6 +4,9 @@ package dev.rbmrevoker.api;
 public enum ProblemType {
     VALIDATION("validation", "The request is not valid", 400),
     MALFORMED_REQUEST("malformed-request", "The request body is not valid JSON of the expected shape", 400),
+    MALFORMED_EVENT("malformed-event", "The body is not a Pub/Sub push envelope with base64 message.data", 400),
+    BAD_SIGNATURE("bad-signature", "X-Goog-Signature is missing or wrong", 401),
+    WRONG_CLIENT_TOKEN("wrong-client-token", "The client token is not this agent's", 403),
     NO_FALLBACK_CHANNEL("no-fallback-channel", "A requested fallback channel is not available", 400),
     NOT_FOUND("not-found", "Not found", 404),
     METHOD_NOT_ALLOWED("method-not-allowed", "Method not allowed", 405),
@@ -16,7 +19,8 @@ public enum ProblemType {
     UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", "The request body must be application/json", 415),
     RBM_REJECTED("rbm-rejected", "RBM rejected the message", 422),
     INTERNAL("internal", "Internal error", 500),
-    RBM_UNAVAILABLE("rbm-unavailable", "RBM is unavailable", 503);
+    RBM_UNAVAILABLE("rbm-unavailable", "RBM is unavailable", 503),
+    STORE_UNAVAILABLE("store-unavailable", "The message store is unavailable; try again", 503);
 
     private final String slug;
     private final String title;

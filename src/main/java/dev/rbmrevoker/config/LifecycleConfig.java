@@ -16,6 +16,13 @@ public interface LifecycleConfig {
     @WithDefault("PT2M")
     Duration ttlGrace();
 
+    /**
+     * Time one request may spend on RBM and fallback calls, retries included ({@code CALL_BUDGET}); well
+     * inside API Gateway's 30 s, and shorter than the lease.
+     */
+    @WithDefault("PT10S")
+    Duration callBudget();
+
     /** How long finished messages are kept before DynamoDB's TTL removes them ({@code RETENTION}). */
     @WithDefault("P30D")
     Duration retention();

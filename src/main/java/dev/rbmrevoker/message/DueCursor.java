@@ -3,5 +3,5 @@ package dev.rbmrevoker.message;
 import java.time.Instant;
 
 /** Where the next page of a due query starts. */
-public record DueCursor(String messageId, Instant dueAt) {
+public record DueCursor(String id, Instant dueAt) {
 }

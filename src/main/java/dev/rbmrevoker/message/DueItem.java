@@ -2,6 +2,11 @@ package dev.rbmrevoker.message;
 
 import java.time.Instant;
 
-/** A message owed work, as the due index shows it (possibly a little stale). */
-public record DueItem(String messageId, Instant dueAt, MessageState state, long version) {
+/**
+ * Work owed, as the due index shows it (possibly a little stale).
+ *
+ * @param id a messageId, or a pending webhook forward's id
+ * @param state the message's state; null for a forward
+ */
+public record DueItem(String id, DueKind kind, Instant dueAt, MessageState state, long version) {
 }

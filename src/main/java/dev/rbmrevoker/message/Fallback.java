@@ -85,7 +85,8 @@ public record Fallback(
             nextState = FallbackState.SENT;
             lastSent = delivery.sentAt();
         }
-        Instant due = nextState == FallbackState.PENDING ? nextAttempt : null;
+        // A channel that finished says nothing about when the others are due: keep their time.
+        Instant due = nextState != FallbackState.PENDING ? null : nextAttempt != null ? nextAttempt : nextAttemptAt;
         return new Fallback(smsText, callback, nextState, reason, lastSent, next, due);
     }
 }

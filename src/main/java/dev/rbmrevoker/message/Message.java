@@ -42,6 +42,8 @@ public record Message(
         long version) {
 
     public static final int HISTORY_LIMIT = 50;
+    /** Google advises an expiry at least this far ahead; a nearer deadline is left to the sweep. */
+    public static final Duration RBM_EXPIRY_MIN_AHEAD = Duration.ofSeconds(10);
     public static final int SEEN_EVENTS_LIMIT = 20;
 
     public Message {
@@ -74,6 +76,19 @@ public record Message(
 
     private static Instant revokeAt(NewMessage spec, Timing timing) {
         return spec.rbmExpires() ? spec.deadline().plus(timing.ttlGrace()) : spec.deadline();
+    }
+
+    /** Whether RBM should be told to expire a message with this deadline by itself. */
+    public static boolean rbmShouldExpire(Instant deadline, Instant now) {
+        return !deadline.isBefore(now.plus(RBM_EXPIRY_MIN_AHEAD));
+    }
+
+    /**
+     * Whether RBM's 404 on a revoke leaves it open if the message was delivered or expired by RBM
+     * itself: only once RBM's own expiry may have struck.
+     */
+    public boolean revokeGoneIsAmbiguous(Instant now) {
+        return rbmExpires && !now.isBefore(deadline);
     }
 
     /** RBM accepted the send. */
@@ -123,6 +138,17 @@ public record Message(
                 .log(new HistoryEntry(now, event, source, null)).build();
     }
 
+    /**
+     * Claims the resend of a send left in SENDING, so that two sweeps never both resend it: the
+     * message stays SENDING and is due again after {@code lease} if this resend dies too.
+     */
+    public Message claimResend(Duration lease, Source source, Instant now) {
+        if (state != MessageState.SENDING || (dueAt != null && dueAt.isAfter(now))) {
+            throw new IllegalTransitionException(state, Event.ACCEPTED);
+        }
+        return toBuilder().updatedAt(now).dueAt(now.plus(lease)).build();
+    }
+
     /** The revoke could not reach RBM: the message is PENDING again and owed a revoke at revokeAt. */
     public Message releaseRevoke(String why, Source source, Instant now) {
         if (outcome(Event.RELEASE_REVOKE) instanceof Outcome.Move move) {
@@ -141,7 +167,7 @@ public record Message(
         Outcome outcome = outcome(Event.REVOKED);
         if (outcome instanceof Outcome.Move move) {
             // Whatever moved it first gives the reason: RBM's own expiry may beat a claimed revoke.
-            FallbackReason why = reason != null ? reason : claim.reason();
+            FallbackReason why = reason != null ? reason : Objects.requireNonNull(claim, "no reason and no claim").reason();
             boolean wanted = claim == null || claim.fallback();
             Fallback next = fallback.trigger(why, wanted, now);
             return builder(move.target(), now).claim(null).revokedAt(now).fallback(next)

@@ -33,6 +33,8 @@ public final class Transitions {
                 case DELIVERED -> move(DELIVERED);
                 case READ -> move(READ);
                 case REVOKED -> move(REVOKED);
+                // The deadline passed before the send was confirmed: a revoke settles whether RBM has it.
+                case CLAIM_REVOKE -> move(REVOKING);
                 default -> REFUSE;
             };
             case PENDING -> switch (event) {

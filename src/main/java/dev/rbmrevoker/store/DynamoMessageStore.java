@@ -2,6 +2,7 @@ package dev.rbmrevoker.store;
 
 import dev.rbmrevoker.message.DueCursor;
 import dev.rbmrevoker.message.DueItem;
+import dev.rbmrevoker.message.DueKind;
 import dev.rbmrevoker.message.DuePage;
 import dev.rbmrevoker.message.Message;
 import dev.rbmrevoker.message.MessageExistsException;
@@ -135,17 +136,13 @@ public class DynamoMessageStore implements MessageStore {
                 .limit(pageSize);
         if (after != null) {
             query.exclusiveStartKey(Map.of(
-                    MessagesTable.MESSAGE_ID, AttributeValue.fromS(after.messageId()),
+                    MessagesTable.MESSAGE_ID, AttributeValue.fromS(after.id()),
                     MessagesTable.DUE_SHARD, AttributeValue.fromS(shardKey),
                     MessagesTable.DUE_AT, MessageItemMapper.n(after.dueAt())));
         }
         QueryResponse response = dynamo.query(query.build());
         List<DueItem> items = response.items().stream()
-                .map(item -> new DueItem(
-                        MessageItemMapper.str(item, MessagesTable.MESSAGE_ID),
-                        MessageItemMapper.instant(item, MessagesTable.DUE_AT),
-                        MessageState.valueOf(MessageItemMapper.str(item, MessagesTable.STATE)),
-                        Long.parseLong(item.get(MessagesTable.VERSION).n())))
+                .map(DynamoMessageStore::dueItem)
                 .toList();
         DueCursor next = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
                 ? new DueCursor(
@@ -153,5 +150,18 @@ public class DynamoMessageStore implements MessageStore {
                         MessageItemMapper.instant(response.lastEvaluatedKey(), MessagesTable.DUE_AT))
                 : null;
         return new DuePage(items, next);
+    }
+
+    private static DueItem dueItem(Map<String, AttributeValue> item) {
+        String kind = MessageItemMapper.str(item, MessagesTable.KIND);
+        String state = MessageItemMapper.str(item, MessagesTable.STATE);
+        DueKind dueKind = kind == null ? DueKind.MESSAGE : DueKind.valueOf(kind);
+        String id = MessageItemMapper.str(item, MessagesTable.MESSAGE_ID);
+        return new DueItem(
+                dueKind == DueKind.FORWARD ? DynamoForwardStore.forwardId(id) : id,
+                dueKind,
+                MessageItemMapper.instant(item, MessagesTable.DUE_AT),
+                state == null ? null : MessageState.valueOf(state),
+                Long.parseLong(item.get(MessagesTable.VERSION).n()));
     }
 }

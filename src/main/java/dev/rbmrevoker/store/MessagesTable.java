@@ -19,7 +19,8 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateTimeToLiveRequest;
  *
  * <p>One item per message. The due index is sparse: {@value #DUE_SHARD} and {@value #DUE_AT} exist
  * only while the sweep owes the message work, so finding due work is a Query per shard. It projects
- * state and version so the sweep can claim an item without reading it first.
+ * state, version and kind so the sweep can claim an item without reading it first. Webhook forwards
+ * waiting for a retry live in the same table under their own ids, so one index finds all due work.
  */
 public final class MessagesTable {
 
@@ -33,6 +34,8 @@ public final class MessagesTable {
     public static final String EXPIRES_AT = "expiresAt";
     public static final String STATE = "state";
     public static final String VERSION = "version";
+    /** Absent on messages; {@code FORWARD} on a webhook forward waiting for a retry. */
+    public static final String KIND = "kind";
     /** Spreads due items over partitions so that no shard is hot; changing it orphans due items. */
     public static final int DUE_SHARDS = 8;
 
@@ -53,7 +56,7 @@ public final class MessagesTable {
                         .keySchema(key(DUE_SHARD, KeyType.HASH), key(DUE_AT, KeyType.RANGE))
                         .projection(Projection.builder()
                                 .projectionType(ProjectionType.INCLUDE)
-                                .nonKeyAttributes(List.of(STATE, VERSION))
+                                .nonKeyAttributes(List.of(STATE, VERSION, KIND))
                                 .build())
                         .build())
                 .build();

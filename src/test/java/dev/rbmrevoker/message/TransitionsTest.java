@@ -25,11 +25,12 @@ class TransitionsTest {
     @ParameterizedTest(name = "{0} + {1} -> {2}")
     @CsvSource(textBlock = """
             # SENDING: recorded, RBM has not confirmed the send. The send's answer decides; RBM's webhook
-            # can report the message before the answer reaches us (RBM took it after all).
+            # can report the message before the answer reaches us (RBM took it after all). Past its deadline
+            # the sweep claims a revoke of it, whose answer settles whether RBM has it.
             SENDING, ACCEPTED,        PENDING
             SENDING, UNREACHABLE,     UNDELIVERABLE
             SENDING, REJECTED,        REJECTED
-            SENDING, CLAIM_REVOKE,    REFUSE
+            SENDING, CLAIM_REVOKE,    REVOKING
             SENDING, RELEASE_REVOKE,  REFUSE
             SENDING, REVOKED,         REVOKED
             SENDING, DELIVERED,       DELIVERED

@@ -188,7 +188,7 @@ class DynamoMessageStoreTest {
                 DuePage page = store.queryDue(shard, queryAt, 25, cursor);
                 for (DueItem item : page.items()) {
                     assertFalse(item.dueAt().isAfter(queryAt));
-                    assertTrue(found.add(item.messageId()), "returned twice: " + item.messageId());
+                    assertTrue(found.add(item.id()), "returned twice: " + item.id());
                 }
                 cursor = page.next();
                 pages++;

@@ -1,0 +1,170 @@
+package dev.rbmrevoker.fallback;
+
+import dev.rbmrevoker.message.Channel;
+import dev.rbmrevoker.message.ChannelDelivery;
+import dev.rbmrevoker.message.ChannelState;
+import dev.rbmrevoker.message.FallbackState;
+import dev.rbmrevoker.message.Message;
+import dev.rbmrevoker.message.MessageUpdater;
+import dev.rbmrevoker.message.PhoneNumbers;
+import dev.rbmrevoker.message.Source;
+import dev.rbmrevoker.message.TransitionResult;
+import dev.rbmrevoker.message.MessageStore;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.jboss.logging.Logger;
+
+/**
+ * Hands a message's fallback to its channels, each at most once: the channels due are claimed in one
+ * conditional write (a lease, so a crash is retried later), handed over, and the results recorded.
+ * Only a crash between a channel's acceptance and that record can repeat a hand-over.
+ */
+@ApplicationScoped
+public class FallbackDispatcher {
+
+    private static final Logger LOG = Logger.getLogger(FallbackDispatcher.class);
+    /** How long a claimed hand-over may take before another dispatcher may retry it. */
+    static final Duration CLAIM_LEASE = Duration.ofMinutes(2);
+    static final Duration FIRST_RETRY = Duration.ofSeconds(30);
+    static final Duration LONGEST_RETRY = Duration.ofHours(1);
+
+    private final MessageStore store;
+    private final MessageUpdater updater;
+    private final Map<Channel, FallbackChannel> channels = new EnumMap<>(Channel.class);
+    private final Clock clock;
+    private final int maxAttempts;
+
+    public FallbackDispatcher(MessageStore store, MessageUpdater updater, Instance<FallbackChannel> channels,
+            Clock clock, FallbackConfig config) {
+        this.store = store;
+        this.updater = updater;
+        channels.forEach(channel -> this.channels.put(channel.channel(), channel));
+        this.clock = clock;
+        this.maxAttempts = config.maxAttempts();
+    }
+
+    /** Whether this deployment can serve the channel. */
+    public boolean canServe(Channel channel) {
+        FallbackChannel served = channels.get(channel);
+        return served != null && served.isAvailable();
+    }
+
+    /**
+     * Hands over every channel that is due; returns the message as stored afterwards. Channels not
+     * due, or claimed by someone else, are left alone.
+     */
+    public Message dispatch(Message message, Source source, Duration budget) {
+        Instant now = clock.instant();
+        List<Channel> due = dueChannels(message, now);
+        if (due.isEmpty()) {
+            return message;
+        }
+        Message claimed = message;
+        for (Channel channel : due) {
+            ChannelDelivery before = claimed.fallback().deliveries().get(channel);
+            claimed = claimed.fallbackProgress(channel,
+                    new ChannelDelivery(ChannelState.SENDING, before.attempts() + 1, null, before.lastError()),
+                    now.plus(CLAIM_LEASE), source, now);
+        }
+        TransitionResult claim = store.transition(message, claimed);
+        if (!(claim instanceof TransitionResult.Applied applied)) {
+            // Someone else changed the message first; what is still due is theirs or the sweep's.
+            return ((TransitionResult.Conflict) claim).current().orElse(message);
+        }
+        Map<Channel, ChannelDelivery> results = new EnumMap<>(Channel.class);
+        Instant started = clock.instant();
+        for (Channel channel : due) {
+            Duration left = budget.minus(Duration.between(started, clock.instant()));
+            ChannelDelivery attempt = applied.message().fallback().deliveries().get(channel);
+            results.put(channel, handOver(applied.message(), channel, attempt.attempts(), left));
+        }
+        return updater.apply(applied.message(), current -> record(current, results, source));
+    }
+
+    private Message record(Message current, Map<Channel, ChannelDelivery> results, Source source) {
+        Instant now = clock.instant();
+        Message next = current;
+        for (Map.Entry<Channel, ChannelDelivery> result : results.entrySet()) {
+            ChannelDelivery stored = next.fallback().deliveries().get(result.getKey());
+            if (next.fallback().state() != FallbackState.PENDING || stored == null
+                    || stored.state() != ChannelState.SENDING) {
+                continue;
+            }
+            ChannelDelivery delivery = result.getValue();
+            next = next.fallbackProgress(result.getKey(), delivery, nextAttempt(delivery, now), source, now);
+        }
+        return next;
+    }
+
+    private ChannelDelivery handOver(Message message, Channel channel, int attempt, Duration budget) {
+        FallbackChannel served = channels.get(channel);
+        if (served == null || !served.isAvailable()) {
+            return new ChannelDelivery(ChannelState.FAILED, attempt, null, channel + " is not available here");
+        }
+        if (budget.isNegative() || budget.isZero()) {
+            return retryOrFail(attempt, "no time left in this invocation");
+        }
+        HandOver outcome;
+        try {
+            outcome = served.handOver(message, budget);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "Fallback %s of message %s of agent %s failed unexpectedly", channel,
+                    message.messageId(), message.agentId());
+            outcome = new HandOver.RetryLater(e.getClass().getSimpleName());
+        }
+        if (outcome instanceof HandOver.Accepted) {
+            LOG.infof("Fallback %s of message %s of agent %s to %s accepted (attempt %d)", channel,
+                    message.messageId(), message.agentId(), PhoneNumbers.mask(message.phoneNumber()), attempt);
+            return new ChannelDelivery(ChannelState.SENT, attempt, clock.instant(), null);
+        }
+        if (outcome instanceof HandOver.Refused refused) {
+            LOG.errorf("Fallback %s of message %s of agent %s refused for good: %s", channel,
+                    message.messageId(), message.agentId(), refused.reason());
+            return new ChannelDelivery(ChannelState.FAILED, attempt, null, refused.reason());
+        }
+        String reason = ((HandOver.RetryLater) outcome).reason();
+        LOG.warnf("Fallback %s of message %s of agent %s failed (attempt %d of %d): %s", channel,
+                message.messageId(), message.agentId(), attempt, maxAttempts, reason);
+        return retryOrFail(attempt, reason);
+    }
+
+    private ChannelDelivery retryOrFail(int attempt, String reason) {
+        return attempt >= maxAttempts
+                ? new ChannelDelivery(ChannelState.FAILED, attempt, null, reason + " (attempts exhausted)")
+                : new ChannelDelivery(ChannelState.PENDING, attempt, null, reason);
+    }
+
+    /** Exponential backoff between attempts: 30 s, 1 min, 2 min ... at most an hour. */
+    static Instant nextAttempt(ChannelDelivery delivery, Instant now) {
+        if (delivery.state() != ChannelState.PENDING) {
+            return null;
+        }
+        int doublings = Math.min(Math.max(delivery.attempts() - 1, 0), 20);
+        Duration wait = FIRST_RETRY.multipliedBy(1L << doublings);
+        return now.plus(wait.compareTo(LONGEST_RETRY) > 0 ? LONGEST_RETRY : wait);
+    }
+
+    /** Channels waiting for a hand-over, or whose claimed hand-over outlived its lease. */
+    private static List<Channel> dueChannels(Message message, Instant now) {
+        List<Channel> due = new ArrayList<>();
+        if (message.fallback().state() != FallbackState.PENDING) {
+            return due;
+        }
+        Instant nextAttempt = message.fallback().nextAttemptAt();
+        boolean timeHasCome = nextAttempt == null || !nextAttempt.isAfter(now);
+        message.fallback().deliveries().forEach((channel, delivery) -> {
+            boolean waiting = delivery.state() == ChannelState.PENDING || delivery.state() == ChannelState.SENDING;
+            if (waiting && timeHasCome) {
+                due.add(channel);
+            }
+        });
+        return due;
+    }
+}

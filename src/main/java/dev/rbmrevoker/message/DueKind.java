@@ -1,0 +1,8 @@
+package dev.rbmrevoker.message;
+
+/** What kind of item the due index points at. */
+public enum DueKind {
+    MESSAGE,
+    /** A validly signed webhook envelope whose forward to the agent's own webhook failed. */
+    FORWARD
+}

@@ -1,0 +1,36 @@
+package dev.rbmrevoker.revoke;
+
+import dev.rbmrevoker.message.Message;
+import java.time.Duration;
+
+/** How a revoke ended. */
+public sealed interface RevokeResult {
+
+    /** Revoked (and fallen back, when asked), now or before; or undeliverable, so nothing to revoke. */
+    record Revoked(Message message) implements RevokeResult {
+    }
+
+    /** RBM delivered the message first. */
+    record AlreadyDelivered(Message message) implements RevokeResult {
+    }
+
+    /** Someone else holds a live revoke lease. */
+    record InProgress(Message message, Duration retryAfter) implements RevokeResult {
+    }
+
+    /** SENDING or REJECTED: RBM has not (knowingly) got the message. */
+    record NotSent(Message message) implements RevokeResult {
+    }
+
+    /** RBM refused the revoke; the message is PENDING again. */
+    record Rejected(Message message, String reason) implements RevokeResult {
+    }
+
+    /** RBM could not be reached within the budget; the message is PENDING again. */
+    record Unavailable(Message message, String reason, Duration retryAfter) implements RevokeResult {
+    }
+
+    /** No such message, and no phone number to track it by. */
+    record NotFound() implements RevokeResult {
+    }
+}

@@ -1,0 +1,173 @@
+package dev.rbmrevoker.revoke;
+
+import dev.rbmrevoker.config.LifecycleConfig;
+import dev.rbmrevoker.fallback.FallbackConfig;
+import dev.rbmrevoker.fallback.FallbackDispatcher;
+import dev.rbmrevoker.message.Fallback;
+import dev.rbmrevoker.message.FallbackReason;
+import dev.rbmrevoker.message.FallbackState;
+import dev.rbmrevoker.message.Message;
+import dev.rbmrevoker.message.MessageExistsException;
+import dev.rbmrevoker.message.MessageState;
+import dev.rbmrevoker.message.MessageStore;
+import dev.rbmrevoker.message.MessageUpdater;
+import dev.rbmrevoker.message.NewMessage;
+import dev.rbmrevoker.message.NoFallbackChannelException;
+import dev.rbmrevoker.message.PhoneNumbers;
+import dev.rbmrevoker.message.RbmGateway;
+import dev.rbmrevoker.message.RevokeOutcome;
+import dev.rbmrevoker.message.Source;
+import dev.rbmrevoker.message.Timing;
+import dev.rbmrevoker.message.TransitionResult;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * The revoke flow, for the API and the sweep alike: claim PENDING -> REVOKING with a lease, call RBM
+ * once, record its answer, then hand the fallback over. Whoever loses the claim does not call RBM.
+ */
+@ApplicationScoped
+public class RevokeService {
+
+    private static final Logger LOG = Logger.getLogger(RevokeService.class);
+
+    private final MessageStore store;
+    private final MessageUpdater updater;
+    private final RbmGateway rbm;
+    private final FallbackDispatcher fallback;
+    private final Timing timing;
+    private final Clock clock;
+    private final Duration callBudget;
+    private final boolean fallbackOnAmbiguous;
+
+    public RevokeService(MessageStore store, MessageUpdater updater, RbmGateway rbm, FallbackDispatcher fallback,
+            Timing timing, Clock clock, LifecycleConfig lifecycle, FallbackConfig fallbackConfig) {
+        this.store = store;
+        this.updater = updater;
+        this.rbm = rbm;
+        this.fallback = fallback;
+        this.timing = timing;
+        this.clock = clock;
+        this.callBudget = lifecycle.callBudget();
+        this.fallbackOnAmbiguous = fallbackConfig.onAmbiguous();
+    }
+
+    /** A revoke asked for through the API. */
+    public RevokeResult revoke(RevokeCommand command) {
+        Optional<Message> stored = store.get(command.messageId());
+        if (stored.isEmpty() && command.phoneNumber() == null) {
+            return new RevokeResult.NotFound();
+        }
+        Message message = stored.orElseGet(() -> trackNow(command));
+        boolean withFallback = command.fallback() != null ? command.fallback() : message.fallback().isRequested();
+        if (withFallback && !message.fallback().isRequested()) {
+            throw new NoFallbackChannelException("message " + message.messageId() + " has no fallback channel");
+        }
+        return revoke(message, FallbackReason.REVOKED_ON_REQUEST, withFallback, Source.API, callBudget, false);
+    }
+
+    /**
+     * Revokes a message that is due, for the sweep: unlike a revoke on request, it also settles a send
+     * that was never confirmed before its deadline passed.
+     *
+     * @param reason the fallback reason if this revoke removes the message
+     * @param budget time the RBM call and the fallback hand-over may take
+     */
+    public RevokeResult revokeDue(Message message, FallbackReason reason, Duration budget) {
+        return revoke(message, reason, message.fallback().isRequested(), Source.SWEEP, budget, true);
+    }
+
+    private RevokeResult revoke(Message message, FallbackReason reason, boolean withFallback, Source source,
+            Duration budget, boolean unconfirmedSends) {
+        Instant started = clock.instant();
+        Message current = message;
+        Message claimed = null;
+        while (claimed == null) {
+            Instant now = clock.instant();
+            Optional<RevokeResult> settled = unconfirmedSends && current.state() == MessageState.SENDING
+                    ? Optional.empty()
+                    : settledBy(current, now);
+            if (settled.isPresent()) {
+                return settled.get();
+            }
+            Message next = current.claimRevoke(reason, withFallback, timing.lease(), source, now);
+            TransitionResult result = store.transition(current, next);
+            if (result instanceof TransitionResult.Applied applied) {
+                claimed = applied.message();
+            } else {
+                Optional<Message> latest = ((TransitionResult.Conflict) result).current();
+                if (latest.isEmpty()) {
+                    return new RevokeResult.NotFound();
+                }
+                current = latest.get();
+            }
+        }
+        LOG.infof("Revoking message %s of agent %s to %s (%s, by %s)", claimed.messageId(), claimed.agentId(),
+                PhoneNumbers.mask(claimed.phoneNumber()), reason, source.wireName());
+        RevokeOutcome outcome = rbm.revoke(claimed.agentId(), claimed.phoneNumber(), claimed.messageId(), budget);
+        Message after = record(claimed, outcome, source);
+        LOG.infof("Message %s of agent %s is %s after RBM's revoke answer %s", after.messageId(), after.agentId(),
+                after.state(), outcome.getClass().getSimpleName());
+        if (after.fallback().state() == FallbackState.PENDING && after.state() != MessageState.REVOKING) {
+            after = fallback.dispatch(after, source, budget.minus(Duration.between(started, clock.instant())));
+        }
+        if (outcome instanceof RevokeOutcome.Unavailable unavailable && after.state() == MessageState.PENDING) {
+            return new RevokeResult.Unavailable(after, unavailable.reason(), unavailable.retryAfter());
+        }
+        if (outcome instanceof RevokeOutcome.Rejected rejected && after.state() == MessageState.PENDING) {
+            return new RevokeResult.Rejected(after, "RBM " + rejected.status() + ": " + rejected.reason());
+        }
+        return settledBy(after, clock.instant()).orElseGet(() -> new RevokeResult.Revoked(after));
+    }
+
+    private Message record(Message claimed, RevokeOutcome outcome, Source source) {
+        return updater.apply(claimed, current -> {
+            Instant now = clock.instant();
+            // The claim's reason stands unless the claim is gone (someone else settled it meanwhile).
+            FallbackReason explicit = current.claim() == null ? FallbackReason.DEADLINE_PASSED : null;
+            if (outcome instanceof RevokeOutcome.Revoked) {
+                return current.revoked(explicit, source, now);
+            }
+            if (outcome instanceof RevokeOutcome.Gone) {
+                if (current.revokeGoneIsAmbiguous(now) && fallbackOnAmbiguous) {
+                    return current.revoked(explicit, source, now);
+                }
+                return current.delivered(source, now);
+            }
+            String why = outcome instanceof RevokeOutcome.Rejected rejected
+                    ? "RBM refused the revoke: " + rejected.reason()
+                    : "RBM unavailable: " + ((RevokeOutcome.Unavailable) outcome).reason();
+            return current.state() == MessageState.REVOKING ? current.releaseRevoke(why, source, now) : current;
+        });
+    }
+
+    /** The answer when the state leaves nothing to revoke, or empty when a revoke may be claimed. */
+    private static Optional<RevokeResult> settledBy(Message message, Instant now) {
+        return Optional.ofNullable(switch (message.state()) {
+            case REVOKED, FALLEN_BACK, FALLBACK_FAILED, UNDELIVERABLE -> new RevokeResult.Revoked(message);
+            case DELIVERED, READ -> new RevokeResult.AlreadyDelivered(message);
+            case SENDING, REJECTED -> new RevokeResult.NotSent(message);
+            case REVOKING -> message.claim().isLive(now)
+                    ? new RevokeResult.InProgress(message, Duration.between(now, message.claim().leaseUntil()))
+                    : null;
+            case PENDING -> null;
+        });
+    }
+
+    /** A revoke of a message the agent never asked us to track: track it as due now, then revoke it. */
+    private Message trackNow(RevokeCommand command) {
+        Instant now = clock.instant();
+        String agentId = command.agentId();
+        NewMessage spec = new NewMessage(command.messageId(), agentId, command.phoneNumber(), now, false,
+                "revoke:" + agentId + ":" + command.phoneNumber(), null, Fallback.none());
+        try {
+            return store.create(Message.tracked(spec, timing, now));
+        } catch (MessageExistsException e) {
+            return e.existing();
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package dev.rbmrevoker.send;
+
+import dev.rbmrevoker.config.LifecycleConfig;
+import dev.rbmrevoker.fallback.FallbackDispatcher;
+import dev.rbmrevoker.message.DeadlinePassedException;
+import dev.rbmrevoker.message.FallbackState;
+import dev.rbmrevoker.message.Message;
+import dev.rbmrevoker.message.MessageExistsException;
+import dev.rbmrevoker.message.MessageState;
+import dev.rbmrevoker.message.MessageStore;
+import dev.rbmrevoker.message.MessageUpdater;
+import dev.rbmrevoker.message.NewMessage;
+import dev.rbmrevoker.message.OutgoingMessage;
+import dev.rbmrevoker.message.PhoneNumbers;
+import dev.rbmrevoker.message.RbmGateway;
+import dev.rbmrevoker.message.SendOutcome;
+import dev.rbmrevoker.message.Source;
+import dev.rbmrevoker.message.Timing;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import org.jboss.logging.Logger;
+
+/**
+ * Sends messages through RBM and tracks messages sent by the agent. A message is recorded as SENDING
+ * before RBM sees it, so nothing is sent untracked; a repeat of the request, or the sweep, finishes a
+ * send that died at any point, and RBM ignores the repeated messageId.
+ */
+@ApplicationScoped
+public class SendService {
+
+    private static final Logger LOG = Logger.getLogger(SendService.class);
+
+    private final MessageStore store;
+    private final MessageUpdater updater;
+    private final RbmGateway rbm;
+    private final FallbackDispatcher fallback;
+    private final Timing timing;
+    private final Clock clock;
+    private final Duration callBudget;
+
+    public SendService(MessageStore store, MessageUpdater updater, RbmGateway rbm, FallbackDispatcher fallback,
+            Timing timing, Clock clock, LifecycleConfig lifecycle) {
+        this.store = store;
+        this.updater = updater;
+        this.rbm = rbm;
+        this.fallback = fallback;
+        this.timing = timing;
+        this.clock = clock;
+        this.callBudget = lifecycle.callBudget();
+    }
+
+    public SendResult send(SendCommand command) {
+        Instant now = clock.instant();
+        NewMessage spec = new NewMessage(command.messageId(), command.agentId(), command.phoneNumber(),
+                command.deadline(), Message.rbmShouldExpire(command.deadline(), now), command.fingerprint(),
+                command.agentMessageJson(), command.fallback());
+        if (!command.deadline().isAfter(now)) {
+            return repeatOrRefuse(command.messageId(), command.fingerprint(), command.deadline());
+        }
+        Message recorded;
+        try {
+            recorded = store.create(Message.sending(spec, timing, now));
+        } catch (MessageExistsException e) {
+            Message existing = e.existing();
+            if (!existing.fingerprint().equals(command.fingerprint())) {
+                return new SendResult.Conflicting(existing);
+            }
+            if (existing.state() != MessageState.SENDING) {
+                return new SendResult.Repeated(existing);
+            }
+            recorded = existing;
+        }
+        return finishSend(recorded, Source.API, callBudget);
+    }
+
+    public SendResult track(TrackCommand command) {
+        Instant now = clock.instant();
+        NewMessage spec = new NewMessage(command.messageId(), command.agentId(), command.phoneNumber(),
+                command.deadline(), false, command.fingerprint(), null, command.fallback());
+        if (!command.deadline().isAfter(now)) {
+            return repeatOrRefuse(command.messageId(), command.fingerprint(), command.deadline());
+        }
+        try {
+            Message tracked = store.create(Message.tracked(spec, timing, now));
+            LOG.infof("Tracking message %s of agent %s to %s until %s", tracked.messageId(), tracked.agentId(),
+                    PhoneNumbers.mask(tracked.phoneNumber()), tracked.deadline());
+            return new SendResult.Created(tracked);
+        } catch (MessageExistsException e) {
+            return repeatOf(e.existing(), command.fingerprint());
+        }
+    }
+
+    /** Sends a SENDING message through RBM and records RBM's answer; the sweep uses it for sends left behind. */
+    public SendResult finishSend(Message sending, Source source, Duration budget) {
+        Instant started = clock.instant();
+        OutgoingMessage outgoing = new OutgoingMessage(sending.agentId(), sending.phoneNumber(),
+                sending.messageId(), sending.rbmPayload(), sending.rbmExpires() ? sending.deadline() : null);
+        SendOutcome outcome = rbm.send(outgoing, budget);
+        if (outcome instanceof SendOutcome.Unavailable unavailable) {
+            LOG.warnf("Message %s of agent %s stays SENDING: RBM unavailable (%s)", sending.messageId(),
+                    sending.agentId(), unavailable.reason());
+            return new SendResult.Unavailable(sending, unavailable.reason(), unavailable.retryAfter());
+        }
+        Message recorded = updater.apply(sending, current -> {
+            Instant now = clock.instant();
+            if (outcome instanceof SendOutcome.Accepted) {
+                return current.accepted(source, now);
+            }
+            if (outcome instanceof SendOutcome.Unreachable) {
+                return current.unreachable(source, now);
+            }
+            SendOutcome.Rejected rejected = (SendOutcome.Rejected) outcome;
+            return current.rejected("RBM " + rejected.status() + ": " + rejected.reason(), source, now);
+        });
+        LOG.infof("Message %s of agent %s to %s is %s after RBM's answer", recorded.messageId(), recorded.agentId(),
+                PhoneNumbers.mask(recorded.phoneNumber()), recorded.state());
+        if (recorded.fallback().state() == FallbackState.PENDING) {
+            Duration left = budget.minus(Duration.between(started, clock.instant()));
+            recorded = fallback.dispatch(recorded, source, left);
+        }
+        return new SendResult.Created(recorded);
+    }
+
+    /** A deadline in the past is refused, unless the request repeats one made while it was still ahead. */
+    private SendResult repeatOrRefuse(String messageId, String fingerprint, Instant deadline) {
+        return store.get(messageId).map(existing -> repeatOf(existing, fingerprint))
+                .orElseThrow(() -> new DeadlinePassedException(deadline));
+    }
+
+    private static SendResult repeatOf(Message existing, String fingerprint) {
+        return existing.fingerprint().equals(fingerprint)
+                ? new SendResult.Repeated(existing)
+                : new SendResult.Conflicting(existing);
+    }
+}

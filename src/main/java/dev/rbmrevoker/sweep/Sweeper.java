@@ -1,0 +1,255 @@
+package dev.rbmrevoker.sweep;
+
+import dev.rbmrevoker.config.LifecycleConfig;
+import dev.rbmrevoker.fallback.FallbackDispatcher;
+import dev.rbmrevoker.message.DueCursor;
+import dev.rbmrevoker.message.DueItem;
+import dev.rbmrevoker.message.DueKind;
+import dev.rbmrevoker.message.DuePage;
+import dev.rbmrevoker.message.Fact;
+import dev.rbmrevoker.message.FallbackReason;
+import dev.rbmrevoker.message.FallbackState;
+import dev.rbmrevoker.message.Message;
+import dev.rbmrevoker.message.MessageState;
+import dev.rbmrevoker.message.MessageStore;
+import dev.rbmrevoker.message.Source;
+import dev.rbmrevoker.message.Timing;
+import dev.rbmrevoker.message.TransitionResult;
+import dev.rbmrevoker.revoke.RevokeResult;
+import dev.rbmrevoker.revoke.RevokeService;
+import dev.rbmrevoker.send.SendResult;
+import dev.rbmrevoker.send.SendService;
+import dev.rbmrevoker.webhook.ForwardStore;
+import dev.rbmrevoker.webhook.WebhookForwarder;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jboss.logging.Logger;
+
+/**
+ * Finds the work owed through the due index (a Query per shard, never a Scan) and does it with
+ * bounded concurrency: revokes what passed its deadline, retakes expired revoke leases, finishes sends
+ * left in SENDING, retries fallbacks and webhook forwards. Each item is claimed with a conditional
+ * write, so two sweeps at once never do the same work twice. Items due within the lookahead are done
+ * at their due time; the sweep stops claiming when its budget runs low and leaves the rest due.
+ */
+@ApplicationScoped
+public class Sweeper {
+
+    private static final Logger LOG = Logger.getLogger(Sweeper.class);
+    private static final int PAGE_SIZE = 500;
+
+    private final MessageStore store;
+    private final ForwardStore forwards;
+    private final WebhookForwarder forwarder;
+    private final RevokeService revokes;
+    private final SendService sends;
+    private final FallbackDispatcher fallback;
+    private final Timing timing;
+    private final Clock clock;
+    private final SweepConfig config;
+    private final Duration callBudget;
+
+    public Sweeper(MessageStore store, ForwardStore forwards, WebhookForwarder forwarder, RevokeService revokes,
+            SendService sends, FallbackDispatcher fallback, Timing timing, Clock clock, SweepConfig config,
+            LifecycleConfig lifecycle) {
+        this.store = store;
+        this.forwards = forwards;
+        this.forwarder = forwarder;
+        this.revokes = revokes;
+        this.sends = sends;
+        this.fallback = fallback;
+        this.timing = timing;
+        this.clock = clock;
+        this.config = config;
+        this.callBudget = lifecycle.callBudget();
+    }
+
+    /**
+     * One sweep.
+     *
+     * @param budget how long this sweep may run
+     * @throws RuntimeException when the due index cannot be read: the sweep itself failed
+     */
+    public SweepSummary sweep(Duration budget) {
+        Instant start = clock.instant();
+        Instant end = start.plus(budget);
+        Instant stopClaiming = end.minus(config.margin());
+        List<DueItem> due = findDue(start.plus(config.lookahead()));
+        Tally tally = new Tally();
+        ScheduledExecutorService workers = Executors.newScheduledThreadPool(Math.max(1, config.concurrency()));
+        try {
+            List<Future<?>> work = new ArrayList<>();
+            for (DueItem item : due) {
+                if (item.dueAt().isAfter(stopClaiming)) {
+                    continue;
+                }
+                long delay = Math.max(0, Duration.between(clock.instant(), item.dueAt()).toMillis());
+                work.add(workers.schedule(() -> work(item, stopClaiming, end, tally), delay, TimeUnit.MILLISECONDS));
+            }
+            awaitAll(work, end);
+        } finally {
+            workers.shutdownNow();
+        }
+        SweepSummary summary = new SweepSummary(tally.due.get(), tally.revoked.get(), tally.delivered.get(),
+                tally.fallenBack.get(), tally.failed.get(), Duration.between(start, clock.instant()).toMillis());
+        LOG.infof("Sweep finished: %s", summary);
+        return summary;
+    }
+
+    /** Every due item of every shard, shards read in parallel, oldest first. */
+    private List<DueItem> findDue(Instant upTo) {
+        ExecutorService readers = Executors.newFixedThreadPool(store.dueShards());
+        try {
+            List<CompletableFuture<List<DueItem>>> shards = new ArrayList<>();
+            for (int shard = 0; shard < store.dueShards(); shard++) {
+                int s = shard;
+                shards.add(CompletableFuture.supplyAsync(() -> readShard(s, upTo), readers));
+            }
+            List<DueItem> due = new ArrayList<>();
+            for (CompletableFuture<List<DueItem>> shard : shards) {
+                due.addAll(shard.join());
+            }
+            due.sort(Comparator.comparing(DueItem::dueAt));
+            return due.size() > config.maxItems() ? due.subList(0, config.maxItems()) : due;
+        } finally {
+            readers.shutdownNow();
+        }
+    }
+
+    private List<DueItem> readShard(int shard, Instant upTo) {
+        List<DueItem> items = new ArrayList<>();
+        DueCursor cursor = null;
+        do {
+            DuePage page = store.queryDue(shard, upTo, PAGE_SIZE, cursor);
+            items.addAll(page.items());
+            cursor = page.next();
+        } while (cursor != null && items.size() < config.maxItems());
+        return items;
+    }
+
+    private void work(DueItem item, Instant stopClaiming, Instant end, Tally tally) {
+        Instant now = clock.instant();
+        if (now.isAfter(stopClaiming)) {
+            return;
+        }
+        Duration budget = Duration.between(now, end).compareTo(callBudget) < 0
+                ? Duration.between(now, end)
+                : callBudget;
+        try {
+            if (item.kind() == DueKind.FORWARD) {
+                forwards.get(item.id())
+                        .filter(f -> !f.nextAttemptAt().isAfter(now))
+                        .ifPresent(f -> {
+                            tally.due.incrementAndGet();
+                            forwarder.retry(f, budget);
+                        });
+                return;
+            }
+            store.get(item.id())
+                    .filter(m -> m.dueAt() != null && !m.dueAt().isAfter(now))
+                    .ifPresent(m -> {
+                        tally.due.incrementAndGet();
+                        workOn(m, now, budget, tally);
+                    });
+        } catch (RuntimeException e) {
+            tally.failed.incrementAndGet();
+            LOG.errorf(e, "Sweep work on %s %s failed; it stays due", item.kind(), item.id());
+        }
+    }
+
+    private void workOn(Message message, Instant now, Duration budget, Tally tally) {
+        switch (message.state()) {
+            case PENDING, REVOKING -> count(revokes.revokeDue(message, reasonFor(message), budget), tally);
+            case SENDING -> {
+                if (now.isBefore(message.deadline())) {
+                    resend(message, now, budget, tally);
+                } else {
+                    count(revokes.revokeDue(message, reasonFor(message), budget), tally);
+                }
+            }
+            case REVOKED, UNDELIVERABLE -> {
+                if (message.fallback().state() == FallbackState.PENDING) {
+                    countFallback(fallback.dispatch(message, Source.SWEEP, budget), tally);
+                }
+            }
+            default -> LOG.debugf("Message %s is %s: nothing owed", message.messageId(), message.state());
+        }
+    }
+
+    private void resend(Message message, Instant now, Duration budget, Tally tally) {
+        Message claim = message.claimResend(timing.resendAfter(), Source.SWEEP, now);
+        if (store.transition(message, claim) instanceof TransitionResult.Applied applied) {
+            LOG.infof("Resending message %s of agent %s left in SENDING", message.messageId(), message.agentId());
+            SendResult result = sends.finishSend(applied.message(), Source.SWEEP, budget);
+            if (result instanceof SendResult.Unavailable) {
+                tally.failed.incrementAndGet();
+            } else {
+                countFallback(result.message(), tally);
+            }
+        }
+    }
+
+    private static FallbackReason reasonFor(Message message) {
+        boolean rbmGaveUp = message.history().stream()
+                .anyMatch(e -> e.event().equals(Fact.TTL_EXPIRATION_REVOKE_FAILED.name()));
+        return rbmGaveUp ? FallbackReason.TTL_EXPIRATION_REVOKE_FAILED : FallbackReason.DEADLINE_PASSED;
+    }
+
+    private static void count(RevokeResult result, Tally tally) {
+        if (result instanceof RevokeResult.Revoked revoked) {
+            tally.revoked.incrementAndGet();
+            countFallback(revoked.message(), tally);
+        } else if (result instanceof RevokeResult.AlreadyDelivered) {
+            tally.delivered.incrementAndGet();
+        } else if (result instanceof RevokeResult.Unavailable || result instanceof RevokeResult.Rejected) {
+            tally.failed.incrementAndGet();
+        }
+    }
+
+    private static void countFallback(Message message, Tally tally) {
+        if (message.state() == MessageState.FALLEN_BACK) {
+            tally.fallenBack.incrementAndGet();
+        } else if (message.state() == MessageState.FALLBACK_FAILED) {
+            tally.failed.incrementAndGet();
+        }
+    }
+
+    private void awaitAll(List<Future<?>> work, Instant end) {
+        for (Future<?> future : work) {
+            long left = Duration.between(clock.instant(), end).toMillis();
+            try {
+                future.get(Math.max(0, left), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                LOG.warn("Sweep budget spent: unfinished work stays due for the next sweep");
+                return;
+            } catch (ExecutionException e) {
+                LOG.error("Sweep work failed", e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static final class Tally {
+        final AtomicInteger due = new AtomicInteger();
+        final AtomicInteger revoked = new AtomicInteger();
+        final AtomicInteger delivered = new AtomicInteger();
+        final AtomicInteger fallenBack = new AtomicInteger();
+        final AtomicInteger failed = new AtomicInteger();
+    }
+}

@@ -1,0 +1,115 @@
+package dev.rbmrevoker.webhook;
+
+import dev.rbmrevoker.fallback.FallbackDispatcher;
+import dev.rbmrevoker.message.Fact;
+import dev.rbmrevoker.message.FallbackReason;
+import dev.rbmrevoker.message.FallbackState;
+import dev.rbmrevoker.message.IllegalTransitionException;
+import dev.rbmrevoker.message.Message;
+import dev.rbmrevoker.message.MessageGoneException;
+import dev.rbmrevoker.message.MessageIds;
+import dev.rbmrevoker.message.MessageStore;
+import dev.rbmrevoker.message.MessageUpdater;
+import dev.rbmrevoker.message.PhoneNumbers;
+import dev.rbmrevoker.message.Source;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.BiFunction;
+import org.jboss.logging.Logger;
+
+/**
+ * Applies what RBM's webhook reports to the tracked messages: one read and one conditional write per
+ * event in the common case. Replays (same event id, or same envelope) change nothing.
+ */
+@ApplicationScoped
+public class WebhookService {
+
+    private static final Logger LOG = Logger.getLogger(WebhookService.class);
+
+    private final MessageStore store;
+    private final MessageUpdater updater;
+    private final FallbackDispatcher fallback;
+    private final Clock clock;
+    private final Duration fallbackBudget;
+
+    public WebhookService(MessageStore store, MessageUpdater updater, FallbackDispatcher fallback, Clock clock,
+            WebhookConfig config) {
+        this.store = store;
+        this.updater = updater;
+        this.fallback = fallback;
+        this.clock = clock;
+        this.fallbackBudget = config.fallbackBudget();
+    }
+
+    /**
+     * @param envelopeId the Pub/Sub message id, the replay key of events that carry no event id
+     * @return the message after the event, or empty when the event concerns no tracked message
+     */
+    public Optional<Message> apply(RbmEvent event, String envelopeId) {
+        BiFunction<Message, Instant, Message> change = changeFor(event.eventType());
+        if (change == null || !MessageIds.isValid(event.messageId())) {
+            LOG.debugf("Webhook event %s (%s) changes no message", event.eventType(), event.eventId());
+            return Optional.empty();
+        }
+        Optional<Message> stored = store.get(event.messageId());
+        if (stored.isEmpty()) {
+            LOG.infof("Webhook event %s for message %s of agent %s to %s: the message is not tracked",
+                    event.eventType(), event.messageId(), event.agentId(), PhoneNumbers.mask(event.phoneNumber()));
+            return Optional.empty();
+        }
+        String replayKey = event.eventId() != null ? event.eventId() : envelopeId;
+        Message after;
+        try {
+            after = updater.apply(stored.get(), current -> {
+                if (current.hasSeen(replayKey)) {
+                    return current;
+                }
+                Message next = change.apply(current, clock.instant());
+                return next == current ? current : next.withSeenEvent(replayKey);
+            });
+        } catch (IllegalTransitionException e) {
+            LOG.warnf("Webhook event %s for message %s of agent %s ignored: %s", event.eventType(),
+                    event.messageId(), event.agentId(), e.getMessage());
+            return stored;
+        } catch (MessageGoneException e) {
+            return Optional.empty();
+        }
+        report(stored.get(), after, event);
+        if (after.fallback().state() == FallbackState.PENDING) {
+            after = fallback.dispatch(after, Source.WEBHOOK, fallbackBudget);
+        }
+        return Optional.of(after);
+    }
+
+    private static BiFunction<Message, Instant, Message> changeFor(String eventType) {
+        if (eventType == null) {
+            return null;
+        }
+        return switch (eventType) {
+            case "DELIVERED" -> (m, now) -> m.delivered(Source.WEBHOOK, now);
+            case "READ" -> (m, now) -> m.read(Source.WEBHOOK, now);
+            case "TTL_EXPIRATION_REVOKED" -> (m, now) -> m.revoked(FallbackReason.TTL_EXPIRATION_REVOKED,
+                    Source.WEBHOOK, now);
+            case "TTL_EXPIRATION_REVOKE_FAILED" -> (m, now) -> m.ttlRevokeFailed(Source.WEBHOOK, now);
+            default -> null;
+        };
+    }
+
+    private static void report(Message before, Message after, RbmEvent event) {
+        if (after == before || after.history().isEmpty()) {
+            LOG.debugf("Webhook event %s for message %s changed nothing", event.eventType(), event.messageId());
+            return;
+        }
+        String last = after.history().get(after.history().size() - 1).event();
+        if (Fact.DELIVERED_AFTER_REVOKE.name().equals(last)) {
+            LOG.warnf("Message %s of agent %s was delivered after it was %s: the user may get it twice",
+                    after.messageId(), after.agentId(), after.state());
+        } else {
+            LOG.infof("Message %s of agent %s: webhook %s -> %s", after.messageId(), after.agentId(),
+                    event.eventType(), after.state());
+        }
+    }
+}
