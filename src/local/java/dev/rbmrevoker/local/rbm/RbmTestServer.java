@@ -85,6 +85,8 @@ public final class RbmTestServer implements AutoCloseable {
     private final Map<String, PublicKey> accounts = new ConcurrentHashMap<>();
     private final Map<String, Instant> tokens = new ConcurrentHashMap<>();
     private final AtomicInteger tokenGrants = new AtomicInteger();
+    private final Object idle = new Object();
+    private int inFlight;
     private final List<CallSlot> calls = new ArrayList<>();
     private final Map<Route, Deque<Fault>> faults = new EnumMap<>(Route.class);
     private final Map<String, Entry> messages = new LinkedHashMap<>();
@@ -349,6 +351,24 @@ public final class RbmTestServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until no call is being handled (a slow or delayed one finishes its work), so that a test's
+     * leftovers cannot touch the next test's state.
+     */
+    public boolean awaitIdle(Duration timeout) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        synchronized (idle) {
+            while (inFlight > 0) {
+                long left = end - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(idle, left);
+            }
+            return true;
+        }
+    }
+
     // ---------------------------------------------------------------- HTTP
 
     private record Answer(int status, String contentType, String body, Map<String, String> headers) {
@@ -366,6 +386,20 @@ public final class RbmTestServer implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) {
+        synchronized (idle) {
+            inFlight++;
+        }
+        try {
+            process(exchange);
+        } finally {
+            synchronized (idle) {
+                inFlight--;
+                idle.notifyAll();
+            }
+        }
+    }
+
+    private void process(HttpExchange exchange) {
         CallSlot slot = null;
         try {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
