@@ -62,6 +62,8 @@ public class CallbackChannel implements FallbackChannel {
         }
         this.http = url.isEmpty() ? null : HttpClient.newBuilder()
                 .connectTimeout(timeout)
+                // No h2c upgrade dance with plain-http receivers; a webhook gains nothing from HTTP/2.
+                .version(HttpClient.Version.HTTP_1_1)
                 // A signed POST must reach the configured receiver or fail; a redirect is a misconfiguration.
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
@@ -103,6 +105,7 @@ public class CallbackChannel implements FallbackChannel {
         HttpRequest request = HttpRequest.newBuilder(url.get())
                 .timeout(limit)
                 .header("Content-Type", "application/json")
+                .header("User-Agent", "rbm-revoker")
                 .header(CallbackSignature.TIMESTAMP_HEADER, Long.toString(timestamp))
                 .header(CallbackSignature.SIGNATURE_HEADER, CallbackSignature.sign(secret, timestamp, body))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))

@@ -2,11 +2,13 @@ package dev.rbmrevoker.fallback;
 
 import dev.rbmrevoker.message.Channel;
 import dev.rbmrevoker.message.Message;
+import io.quarkus.runtime.Startup;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.jboss.logging.Logger;
@@ -29,8 +31,9 @@ import software.amazon.awssdk.services.sns.model.PublishResponse;
  *
  * <p>The SNS client is built on the first hand-over, so a deployment with SMS disabled never needs AWS
  * credentials or a region for it. The SDK's own retries are off: the dispatcher owns retries and
- * counts attempts.
+ * counts attempts. Its settings are checked at start ({@link Startup}), which needs no AWS access.
  */
+@Startup
 @ApplicationScoped
 public class SmsChannel implements FallbackChannel {
 
@@ -55,6 +58,13 @@ public class SmsChannel implements FallbackChannel {
             throw new IllegalStateException("FALLBACK_SMS_ACCESS_KEY_ID and FALLBACK_SMS_SECRET_ACCESS_KEY"
                     + " go together: set both for static credentials, or neither for the default chain");
         }
+        config.sms().endpointOverride().ifPresent(endpoint -> {
+            String scheme = endpoint.getScheme() == null ? "" : endpoint.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("http") && !scheme.equals("https") || endpoint.getHost() == null) {
+                throw new IllegalStateException("FALLBACK_SMS_ENDPOINT_OVERRIDE must be an absolute http or https"
+                        + " URL, is '" + endpoint + "'");
+            }
+        });
     }
 
     @Override

@@ -68,6 +68,7 @@ class CallbackChannelTest {
         CallbackReceiver.Received request = receiver.received().get(0);
         assertEquals("POST", request.method());
         assertEquals("application/json", request.header("Content-Type"));
+        assertEquals("rbm-revoker", request.header("User-Agent"));
         assertEquals(Long.toString(NOW.getEpochSecond()), request.header("X-Rbm-Revoker-Timestamp"));
         // Recomputed here rather than with CallbackSignature, so a wrong helper cannot agree with itself.
         Mac mac = Mac.getInstance("HmacSHA256");

@@ -130,6 +130,24 @@ class SmsChannelTest {
     }
 
     @Test
+    void handOver_isRetriedLater_whenSnsDoesNotAnswerWithinTheBudget() {
+        sns.delayNext(1, Duration.ofSeconds(4));
+
+        long start = System.nanoTime();
+        HandOver result = channel(null).handOver(CallbackChannelTest.revoked(), Duration.ofMillis(500));
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+        assertInstanceOf(HandOver.RetryLater.class, result);
+        assertTrue(took.compareTo(Duration.ofSeconds(3)) < 0, "kept to the budget, took " + took);
+    }
+
+    @Test
+    void handOver_isRetriedLaterWithoutCalling_whenNoBudgetIsLeft() {
+        assertInstanceOf(HandOver.RetryLater.class, channel(null).handOver(CallbackChannelTest.revoked(), Duration.ZERO));
+        assertEquals(0, sns.requests());
+    }
+
+    @Test
     void channel_isAvailable_whenSmsIsEnabled() {
         SmsChannel channel = channel(null);
 
@@ -163,6 +181,14 @@ class SmsChannelTest {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> new SmsChannel(half));
 
         assertTrue(e.getMessage().contains("FALLBACK_SMS_SECRET_ACCESS_KEY"), e.getMessage());
+    }
+
+    @Test
+    void start_fails_withAnEndpointOverrideThatIsNotAnHttpUrl() {
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> new SmsChannel(TestConfig.sms(URI.create("localhost:4566"), null)));
+
+        assertTrue(e.getMessage().contains("FALLBACK_SMS_ENDPOINT_OVERRIDE"), e.getMessage());
     }
 
     @Test

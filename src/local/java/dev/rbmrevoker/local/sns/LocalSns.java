@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -17,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.jboss.logging.Logger;
 
 /**
@@ -39,12 +42,15 @@ public final class LocalSns implements AutoCloseable {
     }
 
     private final HttpServer server;
+    private final ExecutorService executor;
     private final List<Publish> publishes = new ArrayList<>();
     private final List<Fault> faults = new ArrayList<>();
+    private final List<Duration> delays = new ArrayList<>();
     private int requests;
 
-    private LocalSns(HttpServer server) {
+    private LocalSns(HttpServer server, ExecutorService executor) {
         this.server = server;
+        this.executor = executor;
     }
 
     /** Starts on 127.0.0.1 at a free port. */
@@ -56,7 +62,14 @@ public final class LocalSns implements AutoCloseable {
     public static LocalSns start(int port) {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
-            LocalSns sns = new LocalSns(server);
+            // A thread per request, so that a slowed answer does not hold up the others.
+            ExecutorService executor = Executors.newCachedThreadPool(task -> {
+                Thread thread = new Thread(task, "local-sns");
+                thread.setDaemon(true);
+                return thread;
+            });
+            LocalSns sns = new LocalSns(server, executor);
+            server.setExecutor(executor);
             server.createContext("/", sns::handle);
             server.start();
             return sns;
@@ -87,25 +100,39 @@ public final class LocalSns implements AutoCloseable {
         }
     }
 
-    /** Forgets publishes and pending faults. */
+    /** Holds back the answers to the next {@code times} requests by {@code delay}, as a slow SNS would. */
+    public synchronized void delayNext(int times, Duration delay) {
+        for (int i = 0; i < times; i++) {
+            delays.add(delay);
+        }
+    }
+
+    /** Forgets publishes, pending faults and delays. */
     public synchronized void reset() {
         publishes.clear();
         faults.clear();
+        delays.clear();
         requests = 0;
     }
 
     @Override
     public void close() {
         server.stop(0);
+        executor.shutdownNow();
     }
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             Map<String, String> form = form(exchange);
             Fault fault;
+            Duration delay;
             synchronized (this) {
                 requests++;
                 fault = faults.isEmpty() ? null : faults.remove(0);
+                delay = delays.isEmpty() ? Duration.ZERO : delays.remove(0);
+            }
+            if (!delay.isZero()) {
+                sleep(delay);
             }
             if (fault != null) {
                 error(exchange, fault);
@@ -138,6 +165,14 @@ public final class LocalSns implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.error("Local SNS failed on a request", e);
             throw e;
+        }
+    }
+
+    private static void sleep(Duration delay) {
+        try {
+            Thread.sleep(delay.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
