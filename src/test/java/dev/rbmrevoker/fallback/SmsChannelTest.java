@@ -1,0 +1,216 @@
+package dev.rbmrevoker.fallback;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rbmrevoker.local.sns.LocalSns;
+import dev.rbmrevoker.message.Channel;
+import dev.rbmrevoker.message.Message;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class SmsChannelTest {
+
+    private static final Duration BUDGET = Duration.ofSeconds(10);
+    private static LocalSns sns;
+
+    @BeforeAll
+    static void startSns() {
+        sns = LocalSns.start();
+    }
+
+    @AfterAll
+    static void stopSns() {
+        sns.close();
+    }
+
+    @BeforeEach
+    void forget() {
+        sns.reset();
+    }
+
+    private static SmsChannel channel(String senderId) {
+        return new SmsChannel(TestConfig.sms(sns.endpoint(), senderId));
+    }
+
+    @Test
+    void handOver_publishesTheTextToTheNumber_asATransactionalSmsFromTheSenderId() {
+        Message message = CallbackChannelTest.revoked();
+
+        HandOver result = channel("RBMREVOKER").handOver(message, BUDGET);
+
+        assertInstanceOf(HandOver.Accepted.class, result);
+        assertEquals(1, sns.publishes().size());
+        LocalSns.Publish publish = sns.publishes().get(0);
+        assertEquals("+16502530001", publish.phoneNumber());
+        assertEquals("your code is 1234", publish.message());
+        assertEquals(Map.of("AWS.SNS.SMS.SMSType", "Transactional", "AWS.SNS.SMS.SenderID", "RBMREVOKER"),
+                publish.attributes());
+        assertEquals("String", publish.form().get("MessageAttributes.entry.1.Value.DataType"));
+    }
+
+    @Test
+    void handOver_sendsNoSenderId_whenNoneIsConfigured() {
+        channel(null).handOver(CallbackChannelTest.revoked(), BUDGET);
+
+        assertEquals(Map.of("AWS.SNS.SMS.SMSType", "Transactional"), sns.publishes().get(0).attributes());
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {500, 503})
+    void handOver_isRetriedLater_onAnSnsServerError_withoutRetryingInside(int status) {
+        sns.failNext(1, status, status == 500 ? "InternalError" : "ServiceUnavailable");
+
+        HandOver result = channel(null).handOver(CallbackChannelTest.revoked(), BUDGET);
+
+        assertInstanceOf(HandOver.RetryLater.class, result);
+        assertEquals(1, sns.requests(), "one attempt per hand-over: the dispatcher owns retries");
+        assertTrue(sns.publishes().isEmpty());
+    }
+
+    @Test
+    void handOver_isRetriedLater_whenSnsThrottles() {
+        sns.failNext(1, 400, "Throttled");
+
+        assertInstanceOf(HandOver.RetryLater.class, channel(null).handOver(CallbackChannelTest.revoked(), BUDGET));
+    }
+
+    @Test
+    void handOver_isRefused_onInvalidParameter() {
+        sns.failNext(1, 400, "InvalidParameter");
+
+        HandOver result = channel(null).handOver(CallbackChannelTest.revoked(), BUDGET);
+
+        HandOver.Refused refused = assertInstanceOf(HandOver.Refused.class, result);
+        assertTrue(refused.reason().contains("InvalidParameter"), refused.reason());
+        assertEquals(1, sns.requests());
+    }
+
+    @Test
+    void handOver_isRefused_onAnAuthorizationError() {
+        sns.failNext(1, 403, "AuthorizationError");
+
+        assertInstanceOf(HandOver.Refused.class, channel(null).handOver(CallbackChannelTest.revoked(), BUDGET));
+    }
+
+    @Test
+    void handOver_succeeds_onceTheInjectedFaultsArePassed() {
+        sns.failNext(2, 500, "InternalError");
+        SmsChannel channel = channel(null);
+        Message message = CallbackChannelTest.revoked();
+
+        assertInstanceOf(HandOver.RetryLater.class, channel.handOver(message, BUDGET));
+        assertInstanceOf(HandOver.RetryLater.class, channel.handOver(message, BUDGET));
+        assertInstanceOf(HandOver.Accepted.class, channel.handOver(message, BUDGET));
+        assertEquals(1, sns.publishes().size());
+    }
+
+    @Test
+    void handOver_isRetriedLater_whenSnsCannotBeReached() throws IOException {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        SmsChannel channel = new SmsChannel(TestConfig.sms(URI.create("http://127.0.0.1:" + closedPort), null));
+
+        assertInstanceOf(HandOver.RetryLater.class, channel.handOver(CallbackChannelTest.revoked(), BUDGET));
+    }
+
+    @Test
+    void handOver_isRetriedLater_whenSnsDoesNotAnswerWithinTheBudget() {
+        sns.delayNext(1, Duration.ofSeconds(4));
+
+        long start = System.nanoTime();
+        HandOver result = channel(null).handOver(CallbackChannelTest.revoked(), Duration.ofMillis(500));
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+        assertInstanceOf(HandOver.RetryLater.class, result);
+        assertTrue(took.compareTo(Duration.ofSeconds(3)) < 0, "kept to the budget, took " + took);
+    }
+
+    @Test
+    void handOver_isRetriedLaterWithoutCalling_whenNoBudgetIsLeft() {
+        assertInstanceOf(HandOver.RetryLater.class, channel(null).handOver(CallbackChannelTest.revoked(), Duration.ZERO));
+        assertEquals(0, sns.requests());
+    }
+
+    @Test
+    void channel_isAvailable_whenSmsIsEnabled() {
+        SmsChannel channel = channel(null);
+
+        assertEquals(Channel.SMS, channel.channel());
+        assertTrue(channel.isAvailable());
+    }
+
+    @Test
+    void channel_isUnavailable_andPublishesNothing_whenSmsIsDisabled() {
+        SmsChannel channel = new SmsChannel(TestConfig.sms(sns.endpoint(), "RBMREVOKER").withSmsEnabled(false));
+
+        assertFalse(channel.isAvailable());
+        assertInstanceOf(HandOver.Refused.class, channel.handOver(CallbackChannelTest.revoked(), BUDGET));
+        assertEquals(0, sns.requests());
+    }
+
+    @Test
+    void channel_needsNoAwsCredentialsOrRegion_untilItsFirstHandOver() {
+        // Nothing configured at all, as in a deployment without SMS: building the channel must not touch AWS.
+        SmsChannel channel = new SmsChannel(TestConfig.none());
+
+        assertFalse(channel.isAvailable());
+    }
+
+    @Test
+    void start_fails_withHalfOfTheStaticCredentials() {
+        TestConfig half = new TestConfig(Optional.empty(), Optional.empty(), Duration.ofSeconds(5), true,
+                Optional.empty(), 10, true, new TestConfig.TestSms(Optional.empty(), Optional.empty(),
+                        Optional.of("AKIDEXAMPLE"), Optional.empty()));
+
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new SmsChannel(half));
+
+        assertTrue(e.getMessage().contains("FALLBACK_SMS_SECRET_ACCESS_KEY"), e.getMessage());
+    }
+
+    @Test
+    void start_fails_withAnEndpointOverrideThatIsNotAnHttpUrl() {
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> new SmsChannel(TestConfig.sms(URI.create("localhost:4566"), null)));
+
+        assertTrue(e.getMessage().contains("FALLBACK_SMS_ENDPOINT_OVERRIDE"), e.getMessage());
+    }
+
+    @Test
+    void logs_nameTheMessageAndAMaskedPhone_butNeverTheTextOrTheFullNumber() {
+        Message message = CallbackChannelTest.revoked();
+        String text;
+        try (LogCapture logs = LogCapture.of(SmsChannel.class)) {
+            SmsChannel channel = channel("RBMREVOKER");
+            channel.handOver(message, BUDGET);
+            sns.failNext(1, 500, "InternalError");
+            channel.handOver(message, BUDGET);
+            sns.failNext(1, 400, "InvalidParameter");
+            channel.handOver(message, BUDGET);
+            text = logs.lines().stream().filter(line -> line.contains("Fallback SMS"))
+                    .reduce((a, b) -> a + "\n" + b).orElse("");
+            assertEquals(3, text.lines().count(), logs.text());
+        }
+
+        assertTrue(text.contains(message.messageId()), text);
+        assertTrue(text.contains("+*******0001"), text);
+        assertTrue(text.contains("InternalError") && text.contains("InvalidParameter"), text);
+        assertFalse(text.contains("6502530001"), text);
+        assertFalse(text.contains("your code is 1234"), text);
+    }
+}
