@@ -109,12 +109,12 @@ public class RevokeService {
         LOG.infof("Revoking message %s of agent %s to %s (%s, by %s)", claimed.messageId(), claimed.agentId(),
                 PhoneNumbers.mask(claimed.phoneNumber()), reason, source.wireName());
         RevokeOutcome outcome = rbm.revoke(claimed.agentId(), claimed.phoneNumber(), claimed.messageId(), budget);
-        Message after = record(claimed, outcome, source);
-        LOG.infof("Message %s of agent %s is %s after RBM's revoke answer %s", after.messageId(), after.agentId(),
-                after.state(), outcome.getClass().getSimpleName());
-        if (after.fallback().state() == FallbackState.PENDING && after.state() != MessageState.REVOKING) {
-            after = fallback.dispatch(after, source, budget.minus(Duration.between(started, clock.instant())));
-        }
+        Message recorded = record(claimed, outcome, source);
+        LOG.infof("Message %s of agent %s is %s after RBM's revoke answer %s", recorded.messageId(),
+                recorded.agentId(), recorded.state(), outcome.getClass().getSimpleName());
+        Message after = recorded.fallback().state() == FallbackState.PENDING
+                ? fallback.dispatch(recorded, source, budget.minus(Duration.between(started, clock.instant())))
+                : recorded;
         if (outcome instanceof RevokeOutcome.Unavailable unavailable && after.state() == MessageState.PENDING) {
             return new RevokeResult.Unavailable(after, unavailable.reason(), unavailable.retryAfter());
         }

@@ -4,14 +4,14 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
-import dev.rbmrevoker.testing.DynamoDbLocalResource;
+import dev.rbmrevoker.testing.RevokerResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
-@QuarkusTestResource(DynamoDbLocalResource.class)
+@QuarkusTestResource(RevokerResource.class)
 class GetMessageTest {
 
     @Test
