@@ -89,8 +89,15 @@ public class SmsChannel implements FallbackChannel {
         if (budget.isNegative() || budget.isZero()) {
             return retry(message, "no time left in the budget");
         }
+        long deadline = System.nanoTime() + budget.toNanos();
         try {
-            PublishResponse response = client().publish(request(message, text, budget));
+            SnsClient sns = client();
+            // Building the client (a cold start's first hand-over) spends the same budget.
+            Duration left = Duration.ofNanos(deadline - System.nanoTime());
+            if (left.isNegative() || left.isZero()) {
+                return retry(message, "no time left in the budget after building the SNS client");
+            }
+            PublishResponse response = sns.publish(request(message, text, left));
             LOG.infof("Fallback SMS accepted: messageId=%s agentId=%s phone=%s snsMessageId=%s",
                     message.messageId(), message.agentId(), PhoneMask.mask(message.phoneNumber()),
                     response.messageId());
