@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rbmrevoker.message.Channel;
 import dev.rbmrevoker.message.Fallback;
 import dev.rbmrevoker.message.Message;
+import dev.rbmrevoker.rbm.RbmSecrets;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -51,9 +52,19 @@ public class CallbackChannel implements FallbackChannel {
      *     absolute http or https URL
      */
     @Inject
+    public CallbackChannel(FallbackConfig config, RbmSecrets secrets, Clock clock) {
+        // The secret comes from RBM_SECRET_ARN's callbackSecret when set, else FALLBACK_CALLBACK_SECRET.
+        this(config, secrets.callbackSecret(), clock);
+    }
+
+    /** A channel whose secret is FALLBACK_CALLBACK_SECRET itself. */
     public CallbackChannel(FallbackConfig config, Clock clock) {
+        this(config, config.callbackSecret(), clock);
+    }
+
+    private CallbackChannel(FallbackConfig config, Optional<String> callbackSecret, Clock clock) {
         this.url = config.callbackUrl();
-        this.secret = config.callbackSecret().filter(s -> !s.isBlank()).orElse(null);
+        this.secret = callbackSecret.filter(s -> !s.isBlank()).orElse(null);
         this.timeout = config.callbackTimeout();
         this.clock = clock;
         url.ifPresent(this::check);
@@ -76,7 +87,8 @@ public class CallbackChannel implements FallbackChannel {
                     "FALLBACK_CALLBACK_URL must be an absolute http or https URL, is '" + target + "'");
         }
         if (secret == null) {
-            throw new IllegalStateException("FALLBACK_CALLBACK_URL is set but FALLBACK_CALLBACK_SECRET is not:"
+            throw new IllegalStateException("FALLBACK_CALLBACK_URL is set but no callback secret is (FALLBACK_CALLBACK_SECRET, or callbackSecret in"
+                    + " the secret of RBM_SECRET_ARN):"
                     + " fallback callbacks are always signed; set the secret or remove the URL");
         }
     }
