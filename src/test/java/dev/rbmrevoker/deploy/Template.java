@@ -28,6 +28,22 @@ final class Template {
         }
     }
 
+    static Map<String, Object> loadUnchecked() {
+        try {
+            return load(Path.of("template.yaml"));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    static String text() {
+        try {
+            return Files.readString(Path.of("template.yaml"));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     @SuppressWarnings("unchecked")
     static Map<String, Object> map(Object value) {
         return (Map<String, Object>) value;
