@@ -1,6 +1,8 @@
 package dev.rbmrevoker.api;
 
 import com.amazonaws.services.lambda.runtime.Context;
+import dev.rbmrevoker.observe.Metric;
+import dev.rbmrevoker.observe.Metrics;
 import dev.rbmrevoker.sweep.SweepConfig;
 import dev.rbmrevoker.sweep.SweepSummary;
 import dev.rbmrevoker.sweep.Sweeper;
@@ -24,10 +26,12 @@ public class SweepResource {
 
     private final Sweeper sweeper;
     private final SweepConfig config;
+    private final Metrics metrics;
 
-    public SweepResource(Sweeper sweeper, SweepConfig config) {
+    public SweepResource(Sweeper sweeper, SweepConfig config, Metrics metrics) {
         this.sweeper = sweeper;
         this.config = config;
+        this.metrics = metrics;
     }
 
     @POST
@@ -40,6 +44,7 @@ public class SweepResource {
             return sweeper.sweep(budget(lambda));
         } catch (RuntimeException e) {
             LOG.error("Sweep failed", e);
+            metrics.count(Metric.SWEEP_FAILED);
             throw ProblemException.of(ProblemType.INTERNAL, "The sweep failed: " + e.getClass().getSimpleName());
         }
     }

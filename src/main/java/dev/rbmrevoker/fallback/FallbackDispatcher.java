@@ -5,11 +5,15 @@ import dev.rbmrevoker.message.ChannelDelivery;
 import dev.rbmrevoker.message.ChannelState;
 import dev.rbmrevoker.message.FallbackState;
 import dev.rbmrevoker.message.Message;
+import dev.rbmrevoker.message.MessageState;
 import dev.rbmrevoker.message.MessageUpdater;
 import dev.rbmrevoker.message.PhoneNumbers;
 import dev.rbmrevoker.message.Source;
 import dev.rbmrevoker.message.TransitionResult;
 import dev.rbmrevoker.message.MessageStore;
+import dev.rbmrevoker.observe.MessageLog;
+import dev.rbmrevoker.observe.Metric;
+import dev.rbmrevoker.observe.Metrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import java.time.Clock;
@@ -40,14 +44,16 @@ public class FallbackDispatcher {
     private final Map<Channel, FallbackChannel> channels = new EnumMap<>(Channel.class);
     private final Clock clock;
     private final int maxAttempts;
+    private final Metrics metrics;
 
     public FallbackDispatcher(MessageStore store, MessageUpdater updater, Instance<FallbackChannel> channels,
-            Clock clock, FallbackConfig config) {
+            Clock clock, FallbackConfig config, Metrics metrics) {
         this.store = store;
         this.updater = updater;
         channels.forEach(channel -> this.channels.put(channel.channel(), channel));
         this.clock = clock;
         this.maxAttempts = config.maxAttempts();
+        this.metrics = metrics;
     }
 
     /** Whether this deployment can serve the channel. */
@@ -61,6 +67,12 @@ public class FallbackDispatcher {
      * due, or claimed by someone else, are left alone.
      */
     public Message dispatch(Message message, Source source, Duration budget) {
+        try (MessageLog log = MessageLog.of(message.messageId(), message.agentId())) {
+            return dispatchLogged(message, source, budget);
+        }
+    }
+
+    private Message dispatchLogged(Message message, Source source, Duration budget) {
         Instant now = clock.instant();
         List<Channel> due = dueChannels(message, now);
         if (due.isEmpty()) {
@@ -85,7 +97,17 @@ public class FallbackDispatcher {
             ChannelDelivery attempt = applied.message().fallback().deliveries().get(channel);
             results.put(channel, handOver(applied.message(), channel, attempt.attempts(), left));
         }
-        return updater.apply(applied.message(), current -> record(current, results, source));
+        Message recorded = updater.apply(applied.message(), current -> record(current, results, source));
+        if (recorded.state() != applied.message().state()) {
+            if (recorded.state() == MessageState.FALLEN_BACK) {
+                metrics.count(Metric.FALLEN_BACK);
+            } else if (recorded.state() == MessageState.FALLBACK_FAILED) {
+                LOG.errorf("Fallback of message %s of agent %s failed for good", recorded.messageId(),
+                        recorded.agentId());
+                metrics.count(Metric.FALLBACK_FAILED);
+            }
+        }
+        return recorded;
     }
 
     private Message record(Message current, Map<Channel, ChannelDelivery> results, Source source) {

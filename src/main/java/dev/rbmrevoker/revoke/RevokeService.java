@@ -19,6 +19,9 @@ import dev.rbmrevoker.message.RevokeOutcome;
 import dev.rbmrevoker.message.Source;
 import dev.rbmrevoker.message.Timing;
 import dev.rbmrevoker.message.TransitionResult;
+import dev.rbmrevoker.observe.MessageLog;
+import dev.rbmrevoker.observe.Metric;
+import dev.rbmrevoker.observe.Metrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
@@ -43,9 +46,10 @@ public class RevokeService {
     private final Clock clock;
     private final Duration callBudget;
     private final boolean fallbackOnAmbiguous;
+    private final Metrics metrics;
 
     public RevokeService(MessageStore store, MessageUpdater updater, RbmGateway rbm, FallbackDispatcher fallback,
-            Timing timing, Clock clock, LifecycleConfig lifecycle, FallbackConfig fallbackConfig) {
+            Timing timing, Clock clock, LifecycleConfig lifecycle, FallbackConfig fallbackConfig, Metrics metrics) {
         this.store = store;
         this.updater = updater;
         this.rbm = rbm;
@@ -54,6 +58,7 @@ public class RevokeService {
         this.clock = clock;
         this.callBudget = lifecycle.callBudget();
         this.fallbackOnAmbiguous = fallbackConfig.onAmbiguous();
+        this.metrics = metrics;
     }
 
     /** A revoke asked for through the API. */
@@ -82,6 +87,13 @@ public class RevokeService {
     }
 
     private RevokeResult revoke(Message message, FallbackReason reason, boolean withFallback, Source source,
+            Duration budget, boolean unconfirmedSends) {
+        try (MessageLog log = MessageLog.of(message.messageId(), message.agentId())) {
+            return revokeLogged(message, reason, withFallback, source, budget, unconfirmedSends);
+        }
+    }
+
+    private RevokeResult revokeLogged(Message message, FallbackReason reason, boolean withFallback, Source source,
             Duration budget, boolean unconfirmedSends) {
         Instant started = clock.instant();
         Message current = message;
@@ -112,6 +124,11 @@ public class RevokeService {
         Message recorded = record(claimed, outcome, source);
         LOG.infof("Message %s of agent %s is %s after RBM's revoke answer %s", recorded.messageId(),
                 recorded.agentId(), recorded.state(), outcome.getClass().getSimpleName());
+        if (recorded.state() == MessageState.REVOKED && claimed.state() == MessageState.REVOKING) {
+            metrics.count(Metric.REVOKED);
+        } else if (recorded.state() == MessageState.DELIVERED && claimed.state() == MessageState.REVOKING) {
+            metrics.count(Metric.DELIVERED);
+        }
         Message after = recorded.fallback().state() == FallbackState.PENDING
                 ? fallback.dispatch(recorded, source, budget.minus(Duration.between(started, clock.instant())))
                 : recorded;

@@ -16,6 +16,9 @@ import dev.rbmrevoker.message.RbmGateway;
 import dev.rbmrevoker.message.SendOutcome;
 import dev.rbmrevoker.message.Source;
 import dev.rbmrevoker.message.Timing;
+import dev.rbmrevoker.observe.MessageLog;
+import dev.rbmrevoker.observe.Metric;
+import dev.rbmrevoker.observe.Metrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,9 +42,10 @@ public class SendService {
     private final Timing timing;
     private final Clock clock;
     private final Duration callBudget;
+    private final Metrics metrics;
 
     public SendService(MessageStore store, MessageUpdater updater, RbmGateway rbm, FallbackDispatcher fallback,
-            Timing timing, Clock clock, LifecycleConfig lifecycle) {
+            Timing timing, Clock clock, LifecycleConfig lifecycle, Metrics metrics) {
         this.store = store;
         this.updater = updater;
         this.rbm = rbm;
@@ -49,9 +53,16 @@ public class SendService {
         this.timing = timing;
         this.clock = clock;
         this.callBudget = lifecycle.callBudget();
+        this.metrics = metrics;
     }
 
     public SendResult send(SendCommand command) {
+        try (MessageLog log = MessageLog.of(command.messageId(), command.agentId())) {
+            return sendLogged(command);
+        }
+    }
+
+    private SendResult sendLogged(SendCommand command) {
         Instant now = clock.instant();
         NewMessage spec = new NewMessage(command.messageId(), command.agentId(), command.phoneNumber(),
                 command.deadline(), Message.rbmShouldExpire(command.deadline(), now), command.fingerprint(),
@@ -76,6 +87,12 @@ public class SendService {
     }
 
     public SendResult track(TrackCommand command) {
+        try (MessageLog log = MessageLog.of(command.messageId(), command.agentId())) {
+            return trackLogged(command);
+        }
+    }
+
+    private SendResult trackLogged(TrackCommand command) {
         Instant now = clock.instant();
         NewMessage spec = new NewMessage(command.messageId(), command.agentId(), command.phoneNumber(),
                 command.deadline(), false, command.fingerprint(), null, command.fallback());
@@ -94,6 +111,12 @@ public class SendService {
 
     /** Sends a SENDING message through RBM and records RBM's answer; the sweep uses it for sends left behind. */
     public SendResult finishSend(Message sending, Source source, Duration budget) {
+        try (MessageLog log = MessageLog.of(sending.messageId(), sending.agentId())) {
+            return finishSendLogged(sending, source, budget);
+        }
+    }
+
+    private SendResult finishSendLogged(Message sending, Source source, Duration budget) {
         Instant started = clock.instant();
         OutgoingMessage outgoing = new OutgoingMessage(sending.agentId(), sending.phoneNumber(),
                 sending.messageId(), sending.rbmPayload(), sending.rbmExpires() ? sending.deadline() : null);
@@ -116,6 +139,9 @@ public class SendService {
         });
         LOG.infof("Message %s of agent %s to %s is %s after RBM's answer", recorded.messageId(), recorded.agentId(),
                 PhoneNumbers.mask(recorded.phoneNumber()), recorded.state());
+        if (outcome instanceof SendOutcome.Accepted) {
+            metrics.count(Metric.SENT);
+        }
         if (recorded.fallback().state() == FallbackState.PENDING) {
             Duration left = budget.minus(Duration.between(started, clock.instant()));
             recorded = fallback.dispatch(recorded, source, left);

@@ -15,6 +15,9 @@ import dev.rbmrevoker.message.MessageStore;
 import dev.rbmrevoker.message.Source;
 import dev.rbmrevoker.message.Timing;
 import dev.rbmrevoker.message.TransitionResult;
+import dev.rbmrevoker.observe.MessageLog;
+import dev.rbmrevoker.observe.Metric;
+import dev.rbmrevoker.observe.Metrics;
 import dev.rbmrevoker.revoke.RevokeResult;
 import dev.rbmrevoker.revoke.RevokeService;
 import dev.rbmrevoker.send.SendResult;
@@ -28,6 +31,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -37,6 +41,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 /**
@@ -62,10 +67,11 @@ public class Sweeper {
     private final Clock clock;
     private final SweepConfig config;
     private final Duration callBudget;
+    private final Metrics metrics;
 
     public Sweeper(MessageStore store, ForwardStore forwards, WebhookForwarder forwarder, RevokeService revokes,
             SendService sends, FallbackDispatcher fallback, Timing timing, Clock clock, SweepConfig config,
-            LifecycleConfig lifecycle) {
+            LifecycleConfig lifecycle, Metrics metrics) {
         this.store = store;
         this.forwards = forwards;
         this.forwarder = forwarder;
@@ -76,6 +82,7 @@ public class Sweeper {
         this.clock = clock;
         this.config = config;
         this.callBudget = lifecycle.callBudget();
+        this.metrics = metrics;
     }
 
     /**
@@ -106,7 +113,15 @@ public class Sweeper {
         }
         SweepSummary summary = new SweepSummary(tally.due.get(), tally.revoked.get(), tally.delivered.get(),
                 tally.fallenBack.get(), tally.failed.get(), Duration.between(start, clock.instant()).toMillis());
-        LOG.infof("Sweep finished: %s", summary);
+        long oldestDueAge = due.isEmpty() ? 0 : Math.max(0, Duration.between(due.get(0).dueAt(), start).toMillis());
+        metrics.record(Map.of(
+                Metric.SWEEP_DUE, (long) summary.due(),
+                Metric.SWEEP_FAILED, 0L,
+                Metric.SWEEP_LAG_MS, tally.worstLagMs.get(),
+                Metric.OLDEST_DUE_AGE_MS, oldestDueAge));
+        LOG.infof("Sweep finished: due=%d revoked=%d delivered=%d fallenBack=%d failed=%d durationMs=%d"
+                + " oldestDueAgeMs=%d worstLagMs=%d", summary.due(), summary.revoked(), summary.delivered(),
+                summary.fallenBack(), summary.failed(), summary.durationMs(), oldestDueAge, tally.worstLagMs.get());
         return summary;
     }
 
@@ -163,7 +178,11 @@ public class Sweeper {
                     .filter(m -> m.dueAt() != null && !m.dueAt().isAfter(now))
                     .ifPresent(m -> {
                         tally.due.incrementAndGet();
-                        workOn(m, now, budget, tally);
+                        try (MessageLog log = MessageLog.of(m.messageId(), m.agentId())) {
+                            workOn(m, now, budget, tally);
+                        }
+                        long lag = Duration.between(m.dueAt(), clock.instant()).toMillis();
+                        tally.worstLagMs.accumulateAndGet(lag, Math::max);
                     });
         } catch (RuntimeException e) {
             tally.failed.incrementAndGet();
@@ -251,5 +270,6 @@ public class Sweeper {
         final AtomicInteger delivered = new AtomicInteger();
         final AtomicInteger fallenBack = new AtomicInteger();
         final AtomicInteger failed = new AtomicInteger();
+        final AtomicLong worstLagMs = new AtomicLong();
     }
 }

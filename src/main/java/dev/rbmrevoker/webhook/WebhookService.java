@@ -10,8 +10,12 @@ import dev.rbmrevoker.message.MessageGoneException;
 import dev.rbmrevoker.message.MessageIds;
 import dev.rbmrevoker.message.MessageStore;
 import dev.rbmrevoker.message.MessageUpdater;
+import dev.rbmrevoker.message.MessageState;
 import dev.rbmrevoker.message.PhoneNumbers;
 import dev.rbmrevoker.message.Source;
+import dev.rbmrevoker.observe.MessageLog;
+import dev.rbmrevoker.observe.Metric;
+import dev.rbmrevoker.observe.Metrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,14 +38,16 @@ public class WebhookService {
     private final FallbackDispatcher fallback;
     private final Clock clock;
     private final Duration fallbackBudget;
+    private final Metrics metrics;
 
     public WebhookService(MessageStore store, MessageUpdater updater, FallbackDispatcher fallback, Clock clock,
-            WebhookConfig config) {
+            WebhookConfig config, Metrics metrics) {
         this.store = store;
         this.updater = updater;
         this.fallback = fallback;
         this.clock = clock;
         this.fallbackBudget = config.fallbackBudget();
+        this.metrics = metrics;
     }
 
     /**
@@ -60,10 +66,17 @@ public class WebhookService {
                     event.eventType(), event.messageId(), event.agentId(), PhoneNumbers.mask(event.phoneNumber()));
             return Optional.empty();
         }
+        try (MessageLog log = MessageLog.of(stored.get().messageId(), stored.get().agentId())) {
+            return applyLogged(stored.get(), change, event, envelopeId);
+        }
+    }
+
+    private Optional<Message> applyLogged(Message stored, BiFunction<Message, Instant, Message> change,
+            RbmEvent event, String envelopeId) {
         String replayKey = event.eventId() != null ? event.eventId() : envelopeId;
         Message after;
         try {
-            after = updater.apply(stored.get(), current -> {
+            after = updater.apply(stored, current -> {
                 if (current.hasSeen(replayKey)) {
                     return current;
                 }
@@ -73,11 +86,11 @@ public class WebhookService {
         } catch (IllegalTransitionException e) {
             LOG.warnf("Webhook event %s for message %s of agent %s ignored: %s", event.eventType(),
                     event.messageId(), event.agentId(), e.getMessage());
-            return stored;
+            return Optional.of(stored);
         } catch (MessageGoneException e) {
             return Optional.empty();
         }
-        report(stored.get(), after, event);
+        report(stored, after, event);
         if (after.fallback().state() == FallbackState.PENDING) {
             after = fallback.dispatch(after, Source.WEBHOOK, fallbackBudget);
         }
@@ -98,13 +111,21 @@ public class WebhookService {
         };
     }
 
-    private static void report(Message before, Message after, RbmEvent event) {
+    private void report(Message before, Message after, RbmEvent event) {
         if (after == before || after.history().isEmpty()) {
             LOG.debugf("Webhook event %s for message %s changed nothing", event.eventType(), event.messageId());
             return;
         }
         String last = after.history().get(after.history().size() - 1).event();
+        boolean nowDelivered = after.deliveredAt() != null && before.deliveredAt() == null;
+        if (nowDelivered) {
+            metrics.count(Metric.DELIVERED);
+        }
+        if (after.state() == MessageState.REVOKED && before.state() != MessageState.REVOKED) {
+            metrics.count(Metric.REVOKED);
+        }
         if (Fact.DELIVERED_AFTER_REVOKE.name().equals(last)) {
+            metrics.count(Metric.DELIVERED_AFTER_REVOKE);
             LOG.warnf("Message %s of agent %s was delivered after it was %s: the user may get it twice",
                     after.messageId(), after.agentId(), after.state());
         } else {

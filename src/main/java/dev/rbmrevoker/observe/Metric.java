@@ -1,0 +1,35 @@
+package dev.rbmrevoker.observe;
+
+/** The metrics rbm-revoker reports, with their CloudWatch units. The template's alarms use these names. */
+public enum Metric {
+    SENT("sent", "Count"),
+    DELIVERED("delivered", "Count"),
+    REVOKED("revoked", "Count"),
+    FALLEN_BACK("fallenBack", "Count"),
+    FALLBACK_FAILED("fallbackFailed", "Count"),
+    DELIVERED_AFTER_REVOKE("deliveredAfterRevoke", "Count"),
+    SWEEP_DUE("sweepDue", "Count"),
+    SWEEP_FAILED("sweepFailed", "Count"),
+    /** How late the sweep did the work it found (done time minus due time), worst item of a sweep. */
+    SWEEP_LAG_MS("sweepLagMs", "Milliseconds"),
+    /** How long the oldest owed item had been due when the sweep started. */
+    OLDEST_DUE_AGE_MS("oldestDueAgeMs", "Milliseconds");
+
+    public static final String NAMESPACE = "RbmRevoker";
+
+    private final String metricName;
+    private final String unit;
+
+    Metric(String metricName, String unit) {
+        this.metricName = metricName;
+        this.unit = unit;
+    }
+
+    public String metricName() {
+        return metricName;
+    }
+
+    public String unit() {
+        return unit;
+    }
+}
