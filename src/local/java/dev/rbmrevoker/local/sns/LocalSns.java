@@ -157,7 +157,7 @@ public final class LocalSns implements AutoCloseable {
             synchronized (this) {
                 publishes.add(publish);
             }
-            LOG.infof("Local SNS: SMS to %s (%s): %s", phone, publish.attributes(), text);
+            LOG.infof("Local SNS: SMS to %s (%s): %s", dev.rbmrevoker.message.PhoneNumbers.mask(phone), publish.attributes(), text);
             respond(exchange, 200, "<PublishResponse xmlns=\"" + NAMESPACE + "\">"
                     + "<PublishResult><MessageId>" + publish.messageId() + "</MessageId></PublishResult>"
                     + "<ResponseMetadata><RequestId>" + UUID.randomUUID() + "</RequestId></ResponseMetadata>"
