@@ -458,6 +458,9 @@ public class RbmClient implements RbmGateway {
             root = root.getCause();
         }
         String message = root.getMessage();
+        if (message != null && message.indexOf('\n') >= 0) {
+            message = message.substring(0, message.indexOf('\n'));
+        }
         return root.getClass().getSimpleName() + (message == null ? "" : ": " + truncate(message));
     }
 
