@@ -464,8 +464,10 @@ public class RbmClient implements RbmGateway {
         return root.getClass().getSimpleName() + (message == null ? "" : ": " + truncate(message));
     }
 
+    /** Short, and without phone numbers: texts from elsewhere may quote the request URL or the number. */
     private static String truncate(String text) {
-        return text.length() <= 300 ? text : text.substring(0, 300) + "...";
+        String shortened = text.length() <= 300 ? text : text.substring(0, 300) + "...";
+        return PhoneNumbers.redact(shortened);
     }
 
     private static Duration min(Duration a, Duration b) {
