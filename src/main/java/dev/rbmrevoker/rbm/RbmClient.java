@@ -137,7 +137,13 @@ public class RbmClient implements RbmGateway {
             return new RevokeOutcome.Revoked();
         }
         if (status == 404) {
-            call.log(Logger.Level.INFO, "gone (delivered or expired)", status);
+            if (call.unansweredAttempts > 0) {
+                // An earlier attempt of this call may have revoked it without our hearing: 404 is then our own doing.
+                call.log(Logger.Level.WARN, "gone, but after " + call.unansweredAttempts
+                        + " unanswered attempt(s): it may have been revoked by this call rather than delivered", status);
+            } else {
+                call.log(Logger.Level.INFO, "gone (delivered or expired)", status);
+            }
             return new RevokeOutcome.Gone();
         }
         if (status == 401) {
@@ -248,6 +254,8 @@ public class RbmClient implements RbmGateway {
         final long startNanos = System.nanoTime();
         final long deadlineNanos;
         int attempt;
+        /** Attempts whose request may have reached RBM without an answer reaching us. */
+        int unansweredAttempts;
         String rejectedAuthorization;
         boolean tokenRefreshed;
         long nextDelayMillis;
@@ -309,8 +317,10 @@ public class RbmClient implements RbmGateway {
                 response = pending.get(Math.max(1, wait.toMillis()), TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
                 pending.cancel(true);
+                unansweredAttempts++;
                 throw new Retryable("no answer within " + wait.toMillis() + " ms", 0, null, false);
             } catch (ExecutionException e) {
+                unansweredAttempts++;
                 throw new Retryable("connection failed: " + describe(e.getCause()), 0, null, false);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

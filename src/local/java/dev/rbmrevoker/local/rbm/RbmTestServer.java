@@ -820,7 +820,7 @@ public final class RbmTestServer implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.warnf(e, "RBM test server: scheduled task failed");
             } finally {
-                if (holder[0] != null) {
+                synchronized (holder) {
                     scheduled.remove(holder[0]);
                 }
             }
