@@ -40,6 +40,10 @@ import io.smallrye.faulttolerance.api.TypedGuard;
  * and jitter (honouring {@code Retry-After}) within the caller's budget. No wait starts that would overrun
  * the budget, and each attempt stops waiting when the budget ends, so a call returns within its budget
  * plus a few milliseconds.
+ *
+ * <p>Calls block the calling thread (never call them on a Vert.x event loop). The REST client behind it is
+ * generated at build time, so even a directly constructed instance needs a running Quarkus (a
+ * {@code @QuarkusTest} is enough).
  */
 @ApplicationScoped
 public class RbmClient implements RbmGateway {
