@@ -40,6 +40,10 @@ import io.smallrye.faulttolerance.api.TypedGuard;
  * and jitter (honouring {@code Retry-After}) within the caller's budget. No wait starts that would overrun
  * the budget, and each attempt stops waiting when the budget ends, so a call returns within its budget
  * plus a few milliseconds.
+ *
+ * <p>Calls block the calling thread (never call them on a Vert.x event loop). The REST client behind it is
+ * generated at build time, so even a directly constructed instance needs a running Quarkus (a
+ * {@code @QuarkusTest} is enough).
  */
 @ApplicationScoped
 public class RbmClient implements RbmGateway {
@@ -137,7 +141,13 @@ public class RbmClient implements RbmGateway {
             return new RevokeOutcome.Revoked();
         }
         if (status == 404) {
-            call.log(Logger.Level.INFO, "gone (delivered or expired)", status);
+            if (call.unansweredAttempts > 0) {
+                // An earlier attempt of this call may have revoked it without our hearing: 404 is then our own doing.
+                call.log(Logger.Level.WARN, "gone, but after " + call.unansweredAttempts
+                        + " unanswered attempt(s): it may have been revoked by this call rather than delivered", status);
+            } else {
+                call.log(Logger.Level.INFO, "gone (delivered or expired)", status);
+            }
             return new RevokeOutcome.Gone();
         }
         if (status == 401) {
@@ -248,6 +258,8 @@ public class RbmClient implements RbmGateway {
         final long startNanos = System.nanoTime();
         final long deadlineNanos;
         int attempt;
+        /** Attempts whose request may have reached RBM without an answer reaching us. */
+        int unansweredAttempts;
         String rejectedAuthorization;
         boolean tokenRefreshed;
         long nextDelayMillis;
@@ -309,8 +321,10 @@ public class RbmClient implements RbmGateway {
                 response = pending.get(Math.max(1, wait.toMillis()), TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
                 pending.cancel(true);
+                unansweredAttempts++;
                 throw new Retryable("no answer within " + wait.toMillis() + " ms", 0, null, false);
             } catch (ExecutionException e) {
+                unansweredAttempts++;
                 throw new Retryable("connection failed: " + describe(e.getCause()), 0, null, false);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -458,11 +472,16 @@ public class RbmClient implements RbmGateway {
             root = root.getCause();
         }
         String message = root.getMessage();
+        if (message != null && message.indexOf('\n') >= 0) {
+            message = message.substring(0, message.indexOf('\n'));
+        }
         return root.getClass().getSimpleName() + (message == null ? "" : ": " + truncate(message));
     }
 
+    /** Short, and without phone numbers: texts from elsewhere may quote the request URL or the number. */
     private static String truncate(String text) {
-        return text.length() <= 300 ? text : text.substring(0, 300) + "...";
+        String shortened = text.length() <= 300 ? text : text.substring(0, 300) + "...";
+        return PhoneNumbers.redact(shortened);
     }
 
     private static Duration min(Duration a, Duration b) {

@@ -130,6 +130,24 @@ class RbmClientTest {
         assertEquals("The caller does not have permission", rejected.reason());
     }
 
+    @org.junit.jupiter.params.ParameterizedTest(name = "status {0}")
+    @org.junit.jupiter.params.provider.ValueSource(ints = { 409, 413, 422 })
+    void otherClientErrors_areRejected_notRetried(int status) {
+        server.inject(Route.SEND, dev.rbmrevoker.local.rbm.Fault.status(status), 5);
+        server.inject(Route.REVOKE, dev.rbmrevoker.local.rbm.Fault.status(status), 5);
+        assertEquals(status, assertInstanceOf(SendOutcome.Rejected.class, client.send(message(id()), BUDGET)).status());
+        assertEquals(status, assertInstanceOf(RevokeOutcome.Rejected.class, client.revoke(AGENT, PHONE, id(), BUDGET)).status());
+        assertEquals(1, server.calls(Route.SEND).size());
+        assertEquals(1, server.calls(Route.REVOKE).size());
+    }
+
+    @Test
+    void notImplemented_isUnavailable_notRetried() {
+        server.inject(Route.SEND, dev.rbmrevoker.local.rbm.Fault.status(501), 5);
+        assertInstanceOf(SendOutcome.Unavailable.class, client.send(message(id()), BUDGET));
+        assertEquals(1, server.calls(Route.SEND).size());
+    }
+
     @Test
     void revoke200_isRevoked_andRemovesTheMessage() {
         String id = id();
@@ -247,6 +265,11 @@ class RbmClientTest {
     @Test
     void cdiBean_withoutKey_failsClearly_namingTheVariables() {
         assertInstanceOf(RbmClient.class, unwrap(gateway));
+        org.eclipse.microprofile.config.Config config = org.eclipse.microprofile.config.ConfigProvider.getConfig();
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                config.getOptionalValue("rbm.service-account-json", String.class).isEmpty()
+                        && config.getOptionalValue("rbm.secret-arn", String.class).isEmpty(),
+                "the test profile configures a key");
         RbmConfigurationException e = assertThrows(RbmConfigurationException.class,
                 () -> gateway.send(message(id()), BUDGET));
         assertTrue(e.getMessage().contains("RBM_SERVICE_ACCOUNT_JSON"), e.getMessage());

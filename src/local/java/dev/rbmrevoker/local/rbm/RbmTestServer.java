@@ -460,7 +460,14 @@ public final class RbmTestServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             exchange.close();
-        } catch (RuntimeException | IOException e) {
+        } catch (IOException e) {
+            // Typically the caller gave up on a slow answer and closed the connection.
+            LOG.debugf("RBM test server could not answer a call: %s", e.toString());
+            if (slot != null) {
+                slot.call = slot.call.withStatus(-1);
+            }
+            exchange.close();
+        } catch (RuntimeException e) {
             LOG.warnf(e, "RBM test server failed to handle a call");
             if (slot != null) {
                 slot.call = slot.call.withStatus(-1);
@@ -813,7 +820,7 @@ public final class RbmTestServer implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.warnf(e, "RBM test server: scheduled task failed");
             } finally {
-                if (holder[0] != null) {
+                synchronized (holder) {
                     scheduled.remove(holder[0]);
                 }
             }
