@@ -9,8 +9,13 @@ public sealed interface RevokeOutcome {
     record Revoked() implements RevokeOutcome {
     }
 
-    /** 404: no longer queued: delivered, or already expired by RBM. */
-    record Gone() implements RevokeOutcome {
+    /**
+     * 404: no longer queued: delivered, or already expired by RBM.
+     *
+     * @param afterUnansweredAttempt an earlier attempt of the same call got no answer, so it may have
+     *     been that attempt that removed the message: the 404 does not prove a delivery
+     */
+    record Gone(boolean afterUnansweredAttempt) implements RevokeOutcome {
     }
 
     /** Another 4xx: RBM refuses; {@code reason} is its own message. */

@@ -148,7 +148,7 @@ public class RbmClient implements RbmGateway {
             } else {
                 call.log(Logger.Level.INFO, "gone (delivered or expired)", status);
             }
-            return new RevokeOutcome.Gone();
+            return new RevokeOutcome.Gone(call.unansweredAttempts > 0);
         }
         if (status == 401) {
             String reason = "RBM refused a freshly fetched access token (401): check the service account and agent";

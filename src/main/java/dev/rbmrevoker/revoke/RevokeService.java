@@ -149,8 +149,9 @@ public class RevokeService {
             if (outcome instanceof RevokeOutcome.Revoked) {
                 return current.revoked(explicit, source, now);
             }
-            if (outcome instanceof RevokeOutcome.Gone) {
-                if (current.revokeGoneIsAmbiguous(now) && fallbackOnAmbiguous) {
+            if (outcome instanceof RevokeOutcome.Gone gone) {
+                boolean ambiguous = gone.afterUnansweredAttempt() || current.revokeGoneIsAmbiguous(now);
+                if (ambiguous && fallbackOnAmbiguous) {
                     return current.revoked(explicit, source, now);
                 }
                 return current.delivered(source, now);

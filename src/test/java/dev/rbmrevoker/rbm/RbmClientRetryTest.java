@@ -154,13 +154,14 @@ class RbmClientRetryTest {
     }
 
     @Test
-    void revoke_lostAnswer_thenGone_isReportedAsGone() {
+    void revoke_lostAnswer_thenGone_isReportedAsGoneThatProvesNoDelivery() {
         // The first revoke removed it but its answer was lost: the retry finds it gone, as RBM would say.
         RbmClient client = client(config());
         String id = id();
         client.send(message(id), Duration.ofSeconds(5));
         server.inject(Route.REVOKE, Fault.lostAnswer());
-        assertInstanceOf(RevokeOutcome.Gone.class, client.revoke(AGENT, PHONE, id, Duration.ofSeconds(5)));
+        RevokeOutcome outcome = client.revoke(AGENT, PHONE, id, Duration.ofSeconds(5));
+        assertTrue(assertInstanceOf(RevokeOutcome.Gone.class, outcome).afterUnansweredAttempt());
     }
 
     @ParameterizedTest(name = "status {0}")
