@@ -77,6 +77,8 @@ public final class RbmTestServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService handlers;
     private final ScheduledThreadPoolExecutor scheduler;
+    private volatile Duration autoDelivery;
+    private volatile Set<String> neverDelivered = Set.of();
     private final ExecutorService webhookExecutor;
     private final HttpClient webhookClient;
     private final String baseUrl;
@@ -171,6 +173,16 @@ public final class RbmTestServer implements AutoCloseable {
     /** A pause before every answer, on every route (benchmarks use 20 ms). */
     public void setLatency(Duration latency) {
         this.latency = latency == null ? Duration.ZERO : latency;
+    }
+
+    /**
+     * Behaves like a phone that is on: every accepted message is delivered {@code delay} after its send
+     * (and read right after) unless it was revoked or expired first, except to the numbers given, whose
+     * messages are never delivered. The sandbox of the local run uses it; null turns it off.
+     */
+    public void setAutoDelivery(Duration delay, Set<String> neverDelivered) {
+        this.autoDelivery = delay;
+        this.neverDelivered = Set.copyOf(neverDelivered);
     }
 
     /** Sends to this number answer 404 NOT_FOUND, as for a user RCS cannot reach. */
@@ -717,6 +729,10 @@ public final class RbmTestServer implements AutoCloseable {
         if (expireAt != null) {
             Entry expiring = entry;
             schedule(expireAt, () -> expire(expiring));
+        }
+        Duration deliverAfter = autoDelivery;
+        if (deliverAfter != null && !neverDelivered.contains(phone)) {
+            deliverAt(messageId, now.plus(deliverAfter), true);
         }
         return Answer.json(200, entry.response().toString());
     }
