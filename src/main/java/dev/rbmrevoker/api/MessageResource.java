@@ -16,6 +16,11 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Duration;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /** The tracked messages: send, track, read, revoke. */
 @Path("/v1/messages")
@@ -35,18 +40,43 @@ public class MessageResource {
     }
 
     @POST
+    @Operation(summary = "Send a message through RBM and track it")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = ApiDocs.SendRequest.class)))
+    @APIResponse(responseCode = "201", description = "Sent (PENDING), or UNDELIVERABLE with its fallback",
+            content = @Content(schema = @Schema(implementation = MessageView.class)))
+    @APIResponse(responseCode = "200", description = "The same request again: the stored message",
+            content = @Content(schema = @Schema(implementation = MessageView.class)))
+    @APIResponse(responseCode = "400", ref = "validation")
+    @APIResponse(responseCode = "409", ref = "conflict")
+    @APIResponse(responseCode = "413", ref = "payloadTooLarge")
+    @APIResponse(responseCode = "422", ref = "rbmRejected")
+    @APIResponse(responseCode = "503", ref = "rbmUnavailable")
     public Response send(byte[] body) {
         return sendAnswer(sends.send(requests.send(body)));
     }
 
     @PUT
     @Path("/{messageId}")
+    @Operation(summary = "Track a message the agent sent itself")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = ApiDocs.TrackRequest.class)))
+    @APIResponse(responseCode = "201", description = "Tracked",
+            content = @Content(schema = @Schema(implementation = MessageView.class)))
+    @APIResponse(responseCode = "200", description = "The same request again",
+            content = @Content(schema = @Schema(implementation = MessageView.class)))
+    @APIResponse(responseCode = "400", ref = "validation")
+    @APIResponse(responseCode = "409", ref = "conflict")
     public Response track(@PathParam("messageId") String messageId, byte[] body) {
         return sendAnswer(sends.track(requests.track(messageId, body)));
     }
 
     @GET
     @Path("/{messageId}")
+    @Operation(summary = "A message's state and history")
+    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = MessageView.class)))
+    @APIResponse(responseCode = "400", ref = "validation")
+    @APIResponse(responseCode = "404", ref = "notFound")
     public MessageView get(@PathParam("messageId") String messageId) {
         String id = Ids.requireUuid(messageId);
         return store.get(id).map(MessageView::of).orElseThrow(() -> notFound(id));
@@ -54,6 +84,16 @@ public class MessageResource {
 
     @POST
     @Path("/{messageId}/revoke")
+    @Operation(summary = "Revoke a message now, then fall back")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = ApiDocs.RevokeRequest.class)))
+    @APIResponse(responseCode = "200", description = "REVOKED, FALLEN_BACK, or already settled",
+            content = @Content(schema = @Schema(implementation = MessageView.class)))
+    @APIResponse(responseCode = "400", ref = "validation")
+    @APIResponse(responseCode = "404", ref = "notFound")
+    @APIResponse(responseCode = "409", ref = "revokeConflict")
+    @APIResponse(responseCode = "422", ref = "rbmRejected")
+    @APIResponse(responseCode = "503", ref = "rbmUnavailable")
     public Response revoke(@PathParam("messageId") String messageId, byte[] body) {
         RevokeResult result = revokes.revoke(requests.revoke(messageId, body));
         if (result instanceof RevokeResult.Revoked revoked) {

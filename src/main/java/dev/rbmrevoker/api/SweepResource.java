@@ -11,6 +11,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.time.Duration;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.logging.Logger;
 
 /**
@@ -36,6 +37,7 @@ public class SweepResource {
 
     @POST
     @Produces(MediaType.APPLICATION_JSON)
+    @Operation(hidden = true)
     public SweepSummary sweep(@jakarta.ws.rs.core.Context Context lambda) {
         if (!config.enabled()) {
             throw ProblemException.of(ProblemType.NOT_FOUND, "Not found.");

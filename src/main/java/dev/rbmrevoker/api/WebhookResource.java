@@ -16,6 +16,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.core.exception.SdkException;
 
@@ -43,6 +47,14 @@ public class WebhookResource {
     }
 
     @POST
+    @Operation(summary = "RBM's webhook: the verification handshake and signed Pub/Sub push envelopes")
+    @APIResponse(responseCode = "200", description = "Handshake answered, or a validly signed envelope taken")
+    @APIResponse(responseCode = "400", description = "malformed-event",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "401", description = "bad-signature",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = "wrong-client-token",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response receive(byte[] body, @HeaderParam("X-Goog-Signature") String signature) {
         if (body != null && body.length > JsonBody.MAX_BYTES) {
             throw ProblemException.of(ProblemType.PAYLOAD_TOO_LARGE, "An RBM envelope is never this large.");
