@@ -209,9 +209,11 @@ class MessageTest {
         }
 
         @Test
-        void claimRevokeIsRefusedBeforeTheSendIsConfirmed() {
-            assertThrows(IllegalTransitionException.class, () -> sending().claimRevoke(
-                    FallbackReason.REVOKED_ON_REQUEST, true, LEASE, Source.API, at(1)));
+        void anUnconfirmedSendPastItsDeadlineCanBeClaimedForARevokeThatSettlesWhetherRbmHasIt() {
+            Message claimed = sending().claimRevoke(FallbackReason.DEADLINE_PASSED, true, LEASE, Source.SWEEP, at(1));
+
+            assertEquals(MessageState.REVOKING, claimed.state());
+            assertEquals(at(1).plus(LEASE), claimed.dueAt());
         }
 
         @Test

@@ -262,24 +262,6 @@ class RbmClientTest {
         assertEquals(List.of(200, 401, 401), server.calls(Route.SEND).stream().map(RecordedCall::status).toList());
     }
 
-    @Test
-    void cdiBean_withoutKey_failsClearly_namingTheVariables() {
-        assertInstanceOf(RbmClient.class, unwrap(gateway));
-        org.eclipse.microprofile.config.Config config = org.eclipse.microprofile.config.ConfigProvider.getConfig();
-        org.junit.jupiter.api.Assumptions.assumeTrue(
-                config.getOptionalValue("rbm.service-account-json", String.class).isEmpty()
-                        && config.getOptionalValue("rbm.secret-arn", String.class).isEmpty(),
-                "the test profile configures a key");
-        RbmConfigurationException e = assertThrows(RbmConfigurationException.class,
-                () -> gateway.send(message(id()), BUDGET));
-        assertTrue(e.getMessage().contains("RBM_SERVICE_ACCOUNT_JSON"), e.getMessage());
-        assertTrue(e.getMessage().contains("RBM_SECRET_ARN"), e.getMessage());
-    }
-
-    private static Object unwrap(RbmGateway bean) {
-        return bean instanceof io.quarkus.arc.ClientProxy proxy ? proxy.arc_contextualInstance() : bean;
-    }
-
     static String id() {
         return UUID.randomUUID().toString();
     }
