@@ -97,7 +97,8 @@ public class Sweeper {
                 if (item.dueAt().isAfter(stopClaiming)) {
                     continue;
                 }
-                long delay = Math.max(0, Duration.between(clock.instant(), item.dueAt()).toMillis());
+                // Rounded up: a task run a fraction of a millisecond early finds the item not yet due and skips it.
+                long delay = Math.max(0, ceilMillis(Duration.between(clock.instant(), item.dueAt())));
                 work.add(workers.schedule(() -> work(item, stopClaiming, end, tally), delay, TimeUnit.MILLISECONDS));
             }
             awaitAll(work, end);
@@ -108,6 +109,11 @@ public class Sweeper {
                 tally.fallenBack.get(), tally.failed.get(), Duration.between(start, clock.instant()).toMillis());
         LOG.infof("Sweep finished: %s", summary);
         return summary;
+    }
+
+    private static long ceilMillis(Duration duration) {
+        long millis = duration.toMillis();
+        return duration.minusMillis(millis).isZero() ? millis : millis + 1;
     }
 
     /** Every due item of every shard, shards read in parallel, oldest first. */
