@@ -104,7 +104,8 @@ public class Sweeper {
                 if (item.dueAt().isAfter(stopClaiming)) {
                     continue;
                 }
-                long delay = Math.max(0, Duration.between(clock.instant(), item.dueAt()).toMillis());
+                // Rounded up: a task run a fraction of a millisecond early finds the item not yet due and skips it.
+                long delay = Math.max(0, ceilMillis(Duration.between(clock.instant(), item.dueAt())));
                 work.add(workers.schedule(() -> work(item, stopClaiming, end, tally), delay, TimeUnit.MILLISECONDS));
             }
             awaitAll(work, end);
@@ -123,6 +124,11 @@ public class Sweeper {
                 + " oldestDueAgeMs=%d worstLagMs=%d", summary.due(), summary.revoked(), summary.delivered(),
                 summary.fallenBack(), summary.failed(), summary.durationMs(), oldestDueAge, tally.worstLagMs.get());
         return summary;
+    }
+
+    private static long ceilMillis(Duration duration) {
+        long millis = duration.toMillis();
+        return duration.minusMillis(millis).isZero() ? millis : millis + 1;
     }
 
     /** Every due item of every shard, shards read in parallel, oldest first. */
