@@ -67,16 +67,25 @@ public class FallbackDispatcher {
      * due, or claimed by someone else, are left alone.
      */
     public Message dispatch(Message message, Source source, Duration budget) {
+        return handOver(message, source, budget).message();
+    }
+
+    /** What a dispatch did: the message as stored after it, and whether this dispatch settled the fallback. */
+    public record Dispatch(Message message, boolean settledHere) {
+    }
+
+    /** As {@link #dispatch}, telling also whether this call finished the fallback (for counting). */
+    public Dispatch handOver(Message message, Source source, Duration budget) {
         try (MessageLog log = MessageLog.of(message.messageId(), message.agentId())) {
             return dispatchLogged(message, source, budget);
         }
     }
 
-    private Message dispatchLogged(Message message, Source source, Duration budget) {
+    private Dispatch dispatchLogged(Message message, Source source, Duration budget) {
         Instant now = clock.instant();
         List<Channel> due = dueChannels(message, now);
         if (due.isEmpty()) {
-            return message;
+            return new Dispatch(message, false);
         }
         Message claimed = message;
         for (Channel channel : due) {
@@ -88,17 +97,18 @@ public class FallbackDispatcher {
         TransitionResult claim = store.transition(message, claimed);
         if (!(claim instanceof TransitionResult.Applied applied)) {
             // Someone else changed the message first; what is still due is theirs or the sweep's.
-            return ((TransitionResult.Conflict) claim).current().orElse(message);
+            return new Dispatch(((TransitionResult.Conflict) claim).current().orElse(message), false);
         }
         Map<Channel, ChannelDelivery> results = new EnumMap<>(Channel.class);
         Instant started = clock.instant();
         for (Channel channel : due) {
             Duration left = budget.minus(Duration.between(started, clock.instant()));
             ChannelDelivery attempt = applied.message().fallback().deliveries().get(channel);
-            results.put(channel, handOver(applied.message(), channel, attempt.attempts(), left));
+            results.put(channel, handOverTo(channel, applied.message(), attempt.attempts(), left));
         }
         Message recorded = updater.apply(applied.message(), current -> record(current, results, source));
-        if (recorded.state() != applied.message().state()) {
+        boolean settledHere = recorded.state() != applied.message().state();
+        if (settledHere) {
             if (recorded.state() == MessageState.FALLEN_BACK) {
                 metrics.count(Metric.FALLEN_BACK);
             } else if (recorded.state() == MessageState.FALLBACK_FAILED) {
@@ -107,7 +117,7 @@ public class FallbackDispatcher {
                 metrics.count(Metric.FALLBACK_FAILED);
             }
         }
-        return recorded;
+        return new Dispatch(recorded, settledHere);
     }
 
     private Message record(Message current, Map<Channel, ChannelDelivery> results, Source source) {
@@ -125,7 +135,7 @@ public class FallbackDispatcher {
         return next;
     }
 
-    private ChannelDelivery handOver(Message message, Channel channel, int attempt, Duration budget) {
+    private ChannelDelivery handOverTo(Channel channel, Message message, int attempt, Duration budget) {
         FallbackChannel served = channels.get(channel);
         if (served == null || !served.isAvailable()) {
             return new ChannelDelivery(ChannelState.FAILED, attempt, null, channel + " is not available here");

@@ -84,11 +84,11 @@ public record Message(
     }
 
     /**
-     * Whether RBM's 404 on a revoke leaves it open if the message was delivered or expired by RBM
-     * itself: only once RBM's own expiry may have struck.
+     * Whether RBM's 404 on a revoke leaves open that the message was not delivered: RBM's own expiry may
+     * have struck, an earlier revoke may have removed it, or RBM may never have had it.
      */
     public boolean revokeGoneIsAmbiguous(Instant now) {
-        return rbmExpires && !now.isBefore(deadline);
+        return (rbmExpires && !now.isBefore(deadline)) || (claim != null && claim.uncertain());
     }
 
     /** RBM accepted the send. */
@@ -131,8 +131,8 @@ public record Message(
         }
         boolean retake = state == MessageState.REVOKING;
         RevokeClaim next = retake
-                ? new RevokeClaim(now.plus(lease), claim.reason(), claim.fallback(), source)
-                : new RevokeClaim(now.plus(lease), reason, withFallback, source);
+                ? new RevokeClaim(now.plus(lease), claim.reason(), claim.fallback(), source, true)
+                : new RevokeClaim(now.plus(lease), reason, withFallback, source, state == MessageState.SENDING);
         String event = retake ? Fact.REVOKE_RETRY.name() : move.target().name();
         return builder(move.target(), now).claim(next).dueAt(next.leaseUntil())
                 .log(new HistoryEntry(now, event, source, null)).build();

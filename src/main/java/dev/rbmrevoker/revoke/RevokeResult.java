@@ -6,8 +6,13 @@ import java.time.Duration;
 /** How a revoke ended. */
 public sealed interface RevokeResult {
 
-    /** Revoked (and fallen back, when asked), now or before; or undeliverable, so nothing to revoke. */
-    record Revoked(Message message) implements RevokeResult {
+    /**
+     * Revoked (and fallen back, when asked), now or before; or undeliverable, so nothing to revoke.
+     *
+     * @param byThisCall this call's RBM revoke removed it (false: someone had settled it already)
+     * @param fallbackSettledHere this call finished the fallback (FALLEN_BACK or FALLBACK_FAILED)
+     */
+    record Revoked(Message message, boolean byThisCall, boolean fallbackSettledHere) implements RevokeResult {
     }
 
     /** RBM delivered the message first. */

@@ -129,16 +129,22 @@ public class RevokeService {
         } else if (recorded.state() == MessageState.DELIVERED && claimed.state() == MessageState.REVOKING) {
             metrics.count(Metric.DELIVERED);
         }
-        Message after = recorded.fallback().state() == FallbackState.PENDING
-                ? fallback.dispatch(recorded, source, budget.minus(Duration.between(started, clock.instant())))
-                : recorded;
+        FallbackDispatcher.Dispatch dispatch = recorded.fallback().state() == FallbackState.PENDING
+                ? fallback.handOver(recorded, source, budget.minus(Duration.between(started, clock.instant())))
+                : new FallbackDispatcher.Dispatch(recorded, false);
+        Message after = dispatch.message();
         if (outcome instanceof RevokeOutcome.Unavailable unavailable && after.state() == MessageState.PENDING) {
             return new RevokeResult.Unavailable(after, unavailable.reason(), unavailable.retryAfter());
         }
         if (outcome instanceof RevokeOutcome.Rejected rejected && after.state() == MessageState.PENDING) {
             return new RevokeResult.Rejected(after, "RBM " + rejected.status() + ": " + rejected.reason());
         }
-        return settledBy(after, clock.instant()).orElseGet(() -> new RevokeResult.Revoked(after));
+        boolean revokedHere = recorded.state() == MessageState.REVOKED && claimed.state() == MessageState.REVOKING;
+        return settledBy(after, clock.instant())
+                .map(settled -> settled instanceof RevokeResult.Revoked
+                        ? new RevokeResult.Revoked(after, revokedHere, dispatch.settledHere())
+                        : settled)
+                .orElseGet(() -> new RevokeResult.Revoked(after, revokedHere, dispatch.settledHere()));
     }
 
     private Message record(Message claimed, RevokeOutcome outcome, Source source) {
@@ -166,7 +172,7 @@ public class RevokeService {
     /** The answer when the state leaves nothing to revoke, or empty when a revoke may be claimed. */
     private static Optional<RevokeResult> settledBy(Message message, Instant now) {
         return Optional.ofNullable(switch (message.state()) {
-            case REVOKED, FALLEN_BACK, FALLBACK_FAILED, UNDELIVERABLE -> new RevokeResult.Revoked(message);
+            case REVOKED, FALLEN_BACK, FALLBACK_FAILED, UNDELIVERABLE -> new RevokeResult.Revoked(message, false, false);
             case DELIVERED, READ -> new RevokeResult.AlreadyDelivered(message);
             case SENDING, REJECTED -> new RevokeResult.NotSent(message);
             case REVOKING -> message.claim().isLive(now)

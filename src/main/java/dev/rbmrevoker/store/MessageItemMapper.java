@@ -120,6 +120,7 @@ final class MessageItemMapper {
         m.put("reason", s(claim.reason().name()));
         m.put("fallback", AttributeValue.fromBool(claim.fallback()));
         m.put("by", s(claim.by().name()));
+        m.put("uncertain", AttributeValue.fromBool(claim.uncertain()));
         return AttributeValue.fromM(m);
     }
 
@@ -129,7 +130,8 @@ final class MessageItemMapper {
         }
         Map<String, AttributeValue> m = value.m();
         return new RevokeClaim(instant(m, "leaseUntil"), FallbackReason.valueOf(str(m, "reason")),
-                m.get("fallback").bool(), Source.valueOf(str(m, "by")));
+                m.get("fallback").bool(), Source.valueOf(str(m, "by")),
+                m.containsKey("uncertain") && m.get("uncertain").bool());
     }
 
     private static AttributeValue fallback(Fallback f) {

@@ -208,7 +208,10 @@ public class Sweeper {
             }
             case REVOKED, UNDELIVERABLE -> {
                 if (message.fallback().state() == FallbackState.PENDING) {
-                    countFallback(fallback.dispatch(message, Source.SWEEP, budget), tally);
+                    FallbackDispatcher.Dispatch dispatch = fallback.handOver(message, Source.SWEEP, budget);
+                    if (dispatch.settledHere()) {
+                        countFallback(dispatch.message(), tally);
+                    }
                 }
             }
             default -> LOG.debugf("Message %s is %s: nothing owed", message.messageId(), message.state());
@@ -236,8 +239,12 @@ public class Sweeper {
 
     private static void count(RevokeResult result, Tally tally) {
         if (result instanceof RevokeResult.Revoked revoked) {
-            tally.revoked.incrementAndGet();
-            countFallback(revoked.message(), tally);
+            if (revoked.byThisCall()) {
+                tally.revoked.incrementAndGet();
+            }
+            if (revoked.fallbackSettledHere()) {
+                countFallback(revoked.message(), tally);
+            }
         } else if (result instanceof RevokeResult.AlreadyDelivered) {
             tally.delivered.incrementAndGet();
         } else if (result instanceof RevokeResult.Unavailable || result instanceof RevokeResult.Rejected) {

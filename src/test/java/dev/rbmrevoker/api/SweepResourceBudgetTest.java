@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import dev.rbmrevoker.config.LifecycleConfig;
+import dev.rbmrevoker.observe.Metrics;
 import dev.rbmrevoker.sweep.SweepConfig;
 import dev.rbmrevoker.sweep.SweepSummary;
 import dev.rbmrevoker.sweep.Sweeper;
@@ -15,6 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /** The sweep's budget: the Lambda invocation's time left, or SWEEP_BUDGET when that is unknown or absurd. */
 class SweepResourceBudgetTest {
+
+    private static final Metrics METRICS = new Metrics(line -> { }, java.time.Clock.systemUTC());
 
     private static final Duration CONFIGURED = Duration.ofSeconds(50);
 
@@ -34,7 +37,7 @@ class SweepResourceBudgetTest {
     @Test
     void disabledSweep_answersNotFound_withoutSweeping() {
         RecordingSweeper sweeper = new RecordingSweeper();
-        SweepResource resource = new SweepResource(sweeper, config(false));
+        SweepResource resource = new SweepResource(sweeper, config(false), METRICS);
 
         ProblemException e = assertThrows(ProblemException.class, () -> resource.sweep(lambdaWithMillisLeft(58_000)));
 
@@ -46,7 +49,7 @@ class SweepResourceBudgetTest {
     void failedSweep_answersAServerError() {
         RecordingSweeper sweeper = new RecordingSweeper();
         sweeper.failure = new IllegalStateException("DynamoDB unreachable");
-        SweepResource resource = new SweepResource(sweeper, config(true));
+        SweepResource resource = new SweepResource(sweeper, config(true), METRICS);
 
         ProblemException e = assertThrows(ProblemException.class, () -> resource.sweep(null));
 
@@ -55,7 +58,7 @@ class SweepResourceBudgetTest {
 
     private static Duration budgetFor(Context lambda) {
         RecordingSweeper sweeper = new RecordingSweeper();
-        new SweepResource(sweeper, config(true)).sweep(lambda);
+        new SweepResource(sweeper, config(true), METRICS).sweep(lambda);
         return sweeper.budget;
     }
 
@@ -69,7 +72,7 @@ class SweepResourceBudgetTest {
         RuntimeException failure;
 
         RecordingSweeper() {
-            super(null, null, null, null, null, null, null, null, null, lifecycle());
+            super(null, null, null, null, null, null, null, null, null, lifecycle(), METRICS);
         }
 
         @Override

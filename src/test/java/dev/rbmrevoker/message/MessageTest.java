@@ -172,7 +172,7 @@ class MessageTest {
 
             assertEquals(MessageState.REVOKING, message.state());
             assertEquals(at(60).plus(LEASE), message.dueAt());
-            assertEquals(new RevokeClaim(at(60).plus(LEASE), FallbackReason.REVOKED_ON_REQUEST, false, Source.API),
+            assertEquals(new RevokeClaim(at(60).plus(LEASE), FallbackReason.REVOKED_ON_REQUEST, false, Source.API, false),
                     message.claim());
             assertLast(message, "REVOKING", Source.API, at(60), null);
             assertFalse(message.isSettled());

@@ -23,7 +23,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -49,9 +48,6 @@ class LostRevokeAnswerSweepTest {
     }
 
     @Test
-    @Disabled("bug: RbmClient.revoke retries a revoke whose answer was lost, RBM answers the retry 404 (its own "
-            + "earlier revoke removed the message) and RevokeService records DELIVERED: the revoked message's "
-            + "fallback is never sent. A 404 after an unanswered attempt is ambiguous (rbm/, revoke/, message/)")
     void revokeWhoseAnswerWasLost_stillFallsBack() throws Exception {
         String id = SweepFixtures.pendingAtRbm(store, rbm, 1).get(0).messageId();
         RevokerResource.rbm().inject(Route.REVOKE, Fault.lostAnswer());
@@ -66,9 +62,6 @@ class LostRevokeAnswerSweepTest {
     }
 
     @Test
-    @Disabled("bug: a retaken lease (REVOKE_RETRY) whose revoke gets 404 is recorded DELIVERED although the crashed "
-            + "holder may have revoked it; Message.revokeGoneIsAmbiguous only considers RBM's own expiry "
-            + "(message/, revoke/), so the fallback is lost")
     void crashAfterRbmRevoked_nextSweepStillFallsBack() throws Exception {
         Message message = SweepFixtures.pendingAtRbm(store, rbm, 1).get(0);
         String id = message.messageId();

@@ -25,6 +25,7 @@ import dev.rbmrevoker.webhook.WebhookForwarder;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import dev.rbmrevoker.observe.Metrics;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
@@ -41,6 +42,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(RevokerResource.class)
 @TestProfile(SweepProfile.class)
 class SweepCoverageTest {
+
+    @Inject
+    Metrics metrics;
 
     @Inject
     Sweeper sweeper;
@@ -78,7 +82,7 @@ class SweepCoverageTest {
         List<String> ids = SweepFixtures.ids(SweepFixtures.pendingAtRbm(store, rbm, 60));
         SmallPages pages = new SmallPages(store, 3);
         Sweeper paging = new Sweeper(pages, forwards, forwarder, revokes, sends, fallback, timing, clock, config,
-                lifecycle);
+                lifecycle, metrics);
 
         SweepSummary summary = paging.sweep(Duration.ofSeconds(30));
 

@@ -20,7 +20,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** A send never confirmed whose deadline passed: the sweep revokes instead of re-sending, and falls back. */
@@ -59,10 +58,6 @@ class UnconfirmedSendSweepTest {
     }
 
     @Test
-    @Disabled("bug: a SENDING message past its deadline that RBM never received is revoked, RBM answers 404 and "
-            + "RevokeService.record calls it DELIVERED (revokeGoneIsAmbiguous only knows RBM's expiry): the user got "
-            + "nothing and no fallback is sent. A 404 on a revoke claimed from SENDING should count as ambiguous "
-            + "(FALLBACK_ON_AMBIGUOUS); the fix is in revoke/ or message/")
     void sendingPastItsDeadline_thatNeverReachedRbm_isNotCalledDelivered() throws Exception {
         Message sending = store.create(sendingPastDeadline());
         String id = sending.messageId();
