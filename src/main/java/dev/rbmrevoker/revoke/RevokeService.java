@@ -62,6 +62,11 @@ public class RevokeService {
         if (stored.isEmpty() && command.phoneNumber() == null) {
             return new RevokeResult.NotFound();
         }
+        if (stored.isEmpty() && Boolean.TRUE.equals(command.fallback())) {
+            // Refused before tracking: a message tracked by a refused request would still be revoked by the sweep.
+            throw new NoFallbackChannelException("message " + command.messageId() + " is not tracked, so it has no"
+                    + " fallback channel");
+        }
         Message message = stored.orElseGet(() -> trackNow(command));
         boolean withFallback = command.fallback() != null ? command.fallback() : message.fallback().isRequested();
         if (withFallback && !message.fallback().isRequested()) {
