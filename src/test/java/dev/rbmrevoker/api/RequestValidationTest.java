@@ -232,4 +232,37 @@ class RequestValidationTest {
         org.hamcrest.MatcherAssert.assertThat(status, lessThan(500));
         org.junit.jupiter.api.Assertions.assertNotEquals(413, status);
     }
+
+    @Test
+    void track_deadlineInThePast_answers400() {
+        put("/v1/messages/" + newId(), "{\"phoneNumber\":\"" + PHONE + "\",\"deadline\":\""
+                + Instant.now().minusSeconds(5) + "\"}")
+                .then().statusCode(400).contentType(PROBLEM_JSON).body("errors.field", hasItem("deadline"));
+    }
+
+    @Test
+    void send_smsTextThatIsTooLong_answers400() {
+        post("/v1/messages", sendWithTiming(",\"ttl\":\"PT10M\",\"fallback\":{\"sms\":{\"text\":\""
+                + "x".repeat(1601) + "\"}}"))
+                .then().statusCode(400).contentType(PROBLEM_JSON).body("errors.field", hasItem("fallback.sms.text"));
+        assertNothingSent();
+    }
+
+    @Test
+    void unsupportedMethod_answers405ProblemJson() {
+        given().when().delete("/v1/messages/" + newId())
+                .then().statusCode(405).contentType(PROBLEM_JSON)
+                .body("type", equalTo(PROBLEM + "method-not-allowed"));
+    }
+
+    @Test
+    void send_severalMistakes_areAllListedInOneAnswer() {
+        post("/v1/messages", "{\"messageId\":\"nope\",\"phoneNumber\":\"+1 650\",\"contentMessage\":{\"text\":\"hi\"}}")
+                .then().statusCode(400).contentType(PROBLEM_JSON)
+                .body("errors.field", hasItem("messageId"))
+                .body("errors.field", hasItem("phoneNumber"))
+                .body("errors.field", hasItem("deadline"))
+                .body("errors.message", org.hamcrest.Matchers.everyItem(org.hamcrest.Matchers.not(
+                        org.hamcrest.Matchers.emptyOrNullString())));
+    }
 }

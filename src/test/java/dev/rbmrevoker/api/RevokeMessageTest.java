@@ -327,4 +327,47 @@ class RevokeMessageTest {
         assertEquals(0, revokeCalls().size());
         assertEquals("PENDING", state(id));
     }
+
+    @Test
+    void revoke_unknownWithPhoneNumberAndFallbackTrue_answers400NoFallbackChannel_andTracksNothing() {
+        // Regression: the refused request used to leave the message tracked, due now, for the sweep to revoke.
+        String id = newId();
+
+        revoke(id, "{\"phoneNumber\":\"" + PHONE + "\",\"fallback\":true}").then().statusCode(400)
+                .contentType(PROBLEM_JSON)
+                .body("type", equalTo(PROBLEM + "no-fallback-channel"));
+
+        Api.get(id).then().statusCode(404);
+        assertEquals(0, revokeCalls().size());
+    }
+
+    @Test
+    void revoke_unknownWithPhoneNumberAndAgentId_revokesAtThatAgent() {
+        String id = newId();
+
+        revoke(id, "{\"phoneNumber\":\"" + PHONE + "\",\"agentId\":\"other-agent\"}").then()
+                .statusCode(org.hamcrest.Matchers.lessThan(500));
+
+        assertEquals(1, revokeCalls().size());
+        assertEquals("other-agent", revokeCalls().get(0).query().get("agentId"));
+        Api.get(id).then().statusCode(200).body("agentId", equalTo("other-agent"));
+    }
+
+    @Test
+    void revoke_revokingWhoseLeaseRanOut_isTakenOver_andRevokedOnce() {
+        String id = sent(bothChannels());
+        Message pending = store.get(id).orElseThrow();
+        Instant crashed = Instant.now().minusSeconds(300);
+        // Someone claimed it long ago and died before calling RBM.
+        Message stale = pending.claimRevoke(FallbackReason.REVOKED_ON_REQUEST, true, Duration.ofMinutes(2),
+                Source.API, crashed);
+        assertEquals(TransitionResult.Applied.class, store.transition(pending, stale).getClass());
+
+        revoke(id).then().statusCode(200).body("state", equalTo("FALLEN_BACK"))
+                .body("history.event", hasItem("REVOKE_RETRY"));
+
+        assertEquals(1, revokeCalls().size());
+        assertEquals(1, RevokerResource.sns().publishes().size());
+        assertEquals(1, RevokerResource.callbacks().received().size());
+    }
 }

@@ -263,4 +263,47 @@ class SendMessageTest {
         assertEquals(1, messagesAtRbm(id));
         assertEquals("PENDING", state(id));
     }
+
+    @Test
+    void send_withAnAgentId_sendsAsThatAgent() {
+        String id = newId();
+        String body = """
+                {"messageId":"%s","phoneNumber":"%s","agentId":"other-agent","contentMessage":{"text":"hi"},"ttl":"PT10M"}
+                """.formatted(id, PHONE);
+
+        post("/v1/messages", body).then().statusCode(201).body("agentId", equalTo("other-agent"));
+
+        assertEquals("other-agent", sendsOf(id).get(0).query().get("agentId"));
+    }
+
+    @Test
+    void send_upperCaseMessageId_isTheSameMessageAsItsLowerCase() {
+        String id = newId();
+        post("/v1/messages", send(id.toUpperCase(java.util.Locale.ROOT), PHONE, null)).then().statusCode(201)
+                .body("messageId", equalTo(id));
+
+        Api.get(id).then().statusCode(200);
+        assertEquals(1, sendsOf(id).size());
+    }
+
+    @Test
+    void send_rbmTooManyRequestsWithALongRetryAfter_answers503WithThatRetryAfter() {
+        String id = newId();
+        RevokerResource.rbm().inject(Route.SEND, Fault.tooManyRequests(java.time.Duration.ofSeconds(30)));
+
+        post("/v1/messages", send(id, PHONE, null)).then().statusCode(503)
+                .contentType(PROBLEM_JSON)
+                .body("type", equalTo(PROBLEM + "rbm-unavailable"))
+                .header("Retry-After", equalTo("30"));
+
+        assertEquals("SENDING", state(id));
+    }
+
+    @Test
+    void get_upperCaseId_findsTheMessage() {
+        String id = newId();
+        post("/v1/messages", send(id, PHONE, null)).then().statusCode(201);
+
+        Api.get(id.toUpperCase(java.util.Locale.ROOT)).then().statusCode(200).body("messageId", equalTo(id));
+    }
 }
