@@ -370,4 +370,20 @@ class RevokeMessageTest {
         assertEquals(1, RevokerResource.sns().publishes().size());
         assertEquals(1, RevokerResource.callbacks().received().size());
     }
+
+    @Test
+    void revoke_repeatedAfterRbmRevokedItButTheAnswerWasLost_fallsBack_insteadOfCallingItDelivered() {
+        String id = sent(bothChannels());
+        RevokerResource.rbm().inject(Route.REVOKE, Fault.lostAnswer(), 50);
+        revoke(id).then().statusCode(503);
+        assertEquals("REVOKED", RevokerResource.rbm().message(id).orElseThrow().state().name(),
+                "RBM did revoke it; only its answer was lost");
+        RevokerResource.rbm().clearFaults();
+
+        // RBM now answers 404: the message is gone because we revoked it, not because it was delivered.
+        revoke(id).then().statusCode(200).body("state", equalTo("FALLEN_BACK"));
+
+        assertEquals(1, RevokerResource.sns().publishes().size());
+        assertEquals(1, RevokerResource.callbacks().received().size());
+    }
 }

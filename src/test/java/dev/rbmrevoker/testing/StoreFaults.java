@@ -30,6 +30,7 @@ public class StoreFaults implements MessageStore {
 
     private static final AtomicInteger CREATE_FAILURES = new AtomicInteger();
     private static final AtomicInteger TRANSITION_FAILURES = new AtomicInteger();
+    private static final AtomicInteger TRANSITIONS_TO_PASS = new AtomicInteger();
 
     @Inject
     @Delegate
@@ -43,9 +44,16 @@ public class StoreFaults implements MessageStore {
         TRANSITION_FAILURES.set(times);
     }
 
+    /** Lets the next {@code passing} transitions through, then fails {@code times} of them. */
+    public static void failTransitionsAfter(int passing, int times) {
+        TRANSITIONS_TO_PASS.set(passing);
+        TRANSITION_FAILURES.set(times);
+    }
+
     public static void clear() {
         CREATE_FAILURES.set(0);
         TRANSITION_FAILURES.set(0);
+        TRANSITIONS_TO_PASS.set(0);
     }
 
     private static boolean take(AtomicInteger failures) {
@@ -67,7 +75,7 @@ public class StoreFaults implements MessageStore {
 
     @Override
     public TransitionResult transition(Message from, Message to) {
-        if (take(TRANSITION_FAILURES)) {
+        if (!take(TRANSITIONS_TO_PASS) && take(TRANSITION_FAILURES)) {
             throw new Outage("transition to " + to.state());
         }
         return delegate.transition(from, to);
