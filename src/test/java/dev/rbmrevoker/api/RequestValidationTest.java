@@ -265,4 +265,22 @@ class RequestValidationTest {
                 .body("errors.message", org.hamcrest.Matchers.everyItem(org.hamcrest.Matchers.not(
                         org.hamcrest.Matchers.emptyOrNullString())));
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"text/plain", "application/xml"})
+    void get_withAnAcceptHeaderWeCannotServe_neverAnswers5xx(String accept) {
+        String id = newId();
+        post("/v1/messages", Api.send(id, PHONE, null)).then().statusCode(201);
+
+        given().accept(accept).when().get("/v1/messages/" + id)
+                .then().statusCode(lessThan(500));
+        given().accept(accept).when().get("/v1/messages/" + newId())
+                .then().statusCode(lessThan(500));
+    }
+
+    @Test
+    void send_withAnXmlContentType_isReadAsJsonOrRefused_neverA5xx() {
+        given().contentType("application/xml").body(Api.send(newId(), PHONE, null)).when().post("/v1/messages")
+                .then().statusCode(lessThan(500));
+    }
 }

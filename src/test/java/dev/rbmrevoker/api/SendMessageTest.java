@@ -306,4 +306,41 @@ class SendMessageTest {
 
         Api.get(id.toUpperCase(java.util.Locale.ROOT)).then().statusCode(200).body("messageId", equalTo(id));
     }
+
+    @Test
+    void send_repeatedWithKeysReorderedAndTheDefaultAgentSpelledOut_isTheSameRequest() {
+        String id = newId();
+        Instant deadline = Api.inMinutes(10);
+        post("/v1/messages", """
+                {"messageId":"%s","phoneNumber":"%s","contentMessage":{"text":"hi","suggestions":[]},"deadline":"%s"}
+                """.formatted(id, PHONE, deadline)).then().statusCode(201);
+
+        post("/v1/messages", """
+                {  "deadline" : "%s", "agentId":"%s", "contentMessage":{"suggestions":[],"text":"hi"},
+                   "phoneNumber":"%s", "messageId":"%s" }
+                """.formatted(deadline, RevokerResource.AGENT, PHONE, id)).then().statusCode(200);
+
+        assertEquals(1, sendsOf(id).size());
+    }
+
+    @Test
+    void send_repeatedWithTheSameTtlLater_isTheSameRequest() {
+        String id = newId();
+        String body = """
+                {"messageId":"%s","phoneNumber":"%s","contentMessage":{"text":"hi"},"ttl":"PT10M"}
+                """.formatted(id, PHONE);
+        String deadline = post("/v1/messages", body).then().statusCode(201).extract().path("deadline");
+
+        post("/v1/messages", body).then().statusCode(200).body("deadline", equalTo(deadline));
+
+        assertEquals(1, sendsOf(id).size());
+    }
+
+    @Test
+    void send_withATtlOfExactly15Days_isAccepted() {
+        String id = newId();
+        post("/v1/messages", """
+                {"messageId":"%s","phoneNumber":"%s","contentMessage":{"text":"hi"},"ttl":"P15D"}
+                """.formatted(id, PHONE)).then().statusCode(201).body("state", equalTo("PENDING"));
+    }
 }
