@@ -173,4 +173,40 @@ class FallbackDispatcherTest {
         assertEquals(0, RevokerResource.sns().publishes().size(), "the SMS accepted before is not sent again");
         assertEquals(MessageState.FALLEN_BACK, store.get(id).orElseThrow().state());
     }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {500, 502, 503, 408, 429})
+    void callbackPassingFailure_isRetriedLater(int status) {
+        RevokerResource.callbacks().failNext(1, status);
+        String id = revokedWith(null, true);
+
+        Message after = store.get(id).orElseThrow();
+        assertEquals(MessageState.REVOKED, after.state());
+        assertEquals(FallbackState.PENDING, after.fallback().state());
+        assertTrue(events(after).contains("FALLBACK_RETRY"), events(after).toString());
+        assertTrue(after.dueAt() != null, "the sweep owes it a retry");
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {400, 401, 403, 404, 410, 422})
+    void callbackPermanentRefusal_failsTheFallback(int status) {
+        RevokerResource.callbacks().failNext(1, status);
+        String id = revokedWith(null, true);
+
+        Message after = store.get(id).orElseThrow();
+        assertEquals(MessageState.FALLBACK_FAILED, after.state());
+        assertEquals(1, RevokerResource.callbacks().received().size());
+    }
+
+    @Test
+    void smsRefusedForGood_failsTheFallback_butTheCallbackStillGoesOnce() {
+        RevokerResource.sns().failNext(1, 400, "InvalidParameter");
+        String id = revokedWith("Your code is 1234", true);
+
+        Message after = store.get(id).orElseThrow();
+        assertEquals(MessageState.FALLBACK_FAILED, after.state());
+        assertEquals(ChannelState.FAILED, after.fallback().deliveries().get(Channel.SMS).state());
+        assertEquals(ChannelState.SENT, after.fallback().deliveries().get(Channel.CALLBACK).state());
+        assertEquals(1, RevokerResource.callbacks().received().size());
+    }
 }

@@ -214,4 +214,27 @@ class ConcurrentRevokeTest {
             assertTrue(events.indexOf("REVOKED") < events.indexOf("DELIVERED_AFTER_REVOKE"), events.toString());
         }
     }
+
+    @RepeatedTest(3)
+    void apiRevokeRacingTheSweepsRevoke_callsRbmOnce_andFallsBackOnce() throws Exception {
+        String id = sent();
+        Message pending = stored(id);
+        CyclicBarrier start = new CyclicBarrier(2);
+        Future<RevokeResult> api = threads.submit(() -> {
+            start.await();
+            return revokes.revoke(revokeOf(id));
+        });
+        Future<RevokeResult> sweep = threads.submit(() -> {
+            start.await();
+            return revokes.revokeDue(pending, dev.rbmrevoker.message.FallbackReason.DEADLINE_PASSED,
+                    Duration.ofSeconds(10));
+        });
+        api.get(60, TimeUnit.SECONDS);
+        sweep.get(60, TimeUnit.SECONDS);
+
+        assertEquals(1, RevokerResource.rbm().calls(Route.REVOKE).size());
+        assertEquals(1, RevokerResource.sns().publishes().size());
+        assertEquals(1, RevokerResource.callbacks().received().size());
+        assertEquals(MessageState.FALLEN_BACK, stored(id).state());
+    }
 }

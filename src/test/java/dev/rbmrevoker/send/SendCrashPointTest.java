@@ -169,4 +169,29 @@ class SendCrashPointTest {
         assertInstanceOf(SendResult.Repeated.class, repeat);
         assertEquals(1, RevokerResource.rbm().calls(Route.SEND).size());
     }
+
+    @org.junit.jupiter.api.RepeatedTest(3)
+    void twoIdenticalSendsAtOnce_endPending_withOneMessageAtRbm() throws Exception {
+        SendCommand command = command();
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+            java.util.concurrent.Future<SendResult> first = threads.submit(() -> {
+                start.await();
+                return sends.send(command);
+            });
+            java.util.concurrent.Future<SendResult> second = threads.submit(() -> {
+                start.await();
+                return sends.send(command);
+            });
+            SendResult a = first.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            SendResult b = second.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(!(a instanceof SendResult.Conflicting) && !(b instanceof SendResult.Conflicting));
+        } finally {
+            threads.shutdownNow();
+        }
+
+        assertEquals(MessageState.PENDING, store.get(command.messageId()).orElseThrow().state());
+        assertEquals(1, atRbm(command.messageId()));
+    }
 }
