@@ -19,6 +19,7 @@ import dev.rbmrevoker.revoke.RevokeService;
 import dev.rbmrevoker.send.SendCommand;
 import dev.rbmrevoker.send.SendService;
 import dev.rbmrevoker.testing.RevokerResource;
+import dev.rbmrevoker.testing.StoreFaults;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -207,6 +208,57 @@ class FallbackDispatcherTest {
         assertEquals(MessageState.FALLBACK_FAILED, after.state());
         assertEquals(ChannelState.FAILED, after.fallback().deliveries().get(Channel.SMS).state());
         assertEquals(ChannelState.SENT, after.fallback().deliveries().get(Channel.CALLBACK).state());
+        assertEquals(1, RevokerResource.callbacks().received().size());
+    }
+
+    @Test
+    void storeDownAfterTheChannelsAccepted_repeatsEachChannelAtMostOnce_afterTheClaimsLease() {
+        String id = UUID.randomUUID().toString();
+        sends.send(new SendCommand(id, RevokerResource.AGENT, PHONE, "{\"contentMessage\":{\"text\":\"hi\"}}",
+                Instant.now().plusSeconds(600), Fallback.requested("Your code is 1234", true), "fingerprint-" + id));
+        // Transitions of the revoke: claim, REVOKED, the fallback claim, then the fallback's results: that one fails.
+        StoreFaults.failTransitionsAfter(3, 1);
+        try {
+            org.junit.jupiter.api.Assertions.assertThrows(StoreFaults.Outage.class,
+                    () -> revokes.revoke(new RevokeCommand(id, null, null, null)));
+        } finally {
+            StoreFaults.clear();
+        }
+        assertEquals(1, RevokerResource.sns().publishes().size());
+        assertEquals(1, RevokerResource.callbacks().received().size());
+
+        Message claimed = store.get(id).orElseThrow();
+        assertEquals(MessageState.REVOKED, claimed.state());
+        dispatcher.dispatch(claimed, Source.SWEEP, BUDGET);
+        assertEquals(1, RevokerResource.sns().publishes().size(), "not again while the claim's lease holds");
+
+        Message after = dispatcher.dispatch(dueNow(id), Source.SWEEP, BUDGET);
+        dispatcher.dispatch(store.get(id).orElseThrow(), Source.SWEEP, BUDGET);
+
+        assertEquals(MessageState.FALLEN_BACK, after.state());
+        assertEquals(2, RevokerResource.sns().publishes().size(), "repeated once, as API.md allows after a crash");
+        assertEquals(2, RevokerResource.callbacks().received().size());
+    }
+
+    @Test
+    void storeDownWhenClaimingTheChannels_handsNothingOver_andALaterDispatchHandsEachOverOnce() {
+        String id = UUID.randomUUID().toString();
+        sends.send(new SendCommand(id, RevokerResource.AGENT, PHONE, "{\"contentMessage\":{\"text\":\"hi\"}}",
+                Instant.now().plusSeconds(600), Fallback.requested("Your code is 1234", true), "fingerprint-" + id));
+        StoreFaults.failTransitionsAfter(2, 1);
+        try {
+            org.junit.jupiter.api.Assertions.assertThrows(StoreFaults.Outage.class,
+                    () -> revokes.revoke(new RevokeCommand(id, null, null, null)));
+        } finally {
+            StoreFaults.clear();
+        }
+        assertEquals(0, RevokerResource.sns().publishes().size());
+        assertEquals(0, RevokerResource.callbacks().received().size());
+
+        Message after = dispatcher.dispatch(store.get(id).orElseThrow(), Source.SWEEP, BUDGET);
+
+        assertEquals(MessageState.FALLEN_BACK, after.state());
+        assertEquals(1, RevokerResource.sns().publishes().size());
         assertEquals(1, RevokerResource.callbacks().received().size());
     }
 }
