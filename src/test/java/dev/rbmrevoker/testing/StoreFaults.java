@@ -9,6 +9,7 @@ import jakarta.annotation.Priority;
 import jakarta.decorator.Decorator;
 import jakarta.decorator.Delegate;
 import jakarta.inject.Inject;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,10 +22,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 @Priority(10)
 public class StoreFaults implements MessageStore {
 
-    /** What a DynamoDB outage looks like to the caller. */
-    public static final class Outage extends RuntimeException {
+    /** What a DynamoDB outage looks like to the caller: an SDK exception. */
+    public static final class Outage extends SdkClientException {
         Outage(String what) {
-            super("DynamoDB unavailable (test): " + what, null, false, false);
+            super(SdkClientException.builder().message("DynamoDB unavailable (test): " + what));
         }
     }
 
