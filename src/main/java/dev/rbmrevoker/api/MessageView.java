@@ -8,6 +8,7 @@ import dev.rbmrevoker.message.HistoryEntry;
 import dev.rbmrevoker.message.Message;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 /** The message resource of API.md. */
@@ -28,10 +29,18 @@ public record MessageView(
         int historyDropped) {
 
     public static MessageView of(Message m) {
-        return new MessageView(m.messageId(), m.agentId(), m.phoneNumber(), m.state().name(), m.deadline(),
-                m.createdAt(), m.updatedAt(), m.deliveredAt(), m.readAt(), m.revokedAt(),
+        return new MessageView(m.messageId(), m.agentId(), m.phoneNumber(), m.state().name(), ms(m.deadline()),
+                ms(m.createdAt()), ms(m.updatedAt()), ms(m.deliveredAt()), ms(m.readAt()), ms(m.revokedAt()),
                 FallbackView.of(m.fallback()), m.history().stream().map(HistoryView::of).toList(),
                 m.historyDropped());
+    }
+
+    /**
+     * Times at the store's precision (milliseconds): the answer that created or changed a message shows
+     * the same times as every later read of it.
+     */
+    static Instant ms(Instant time) {
+        return time == null ? null : time.truncatedTo(ChronoUnit.MILLIS);
     }
 
     /** The fallback: the channels asked for, with each one's progress once triggered. */
@@ -42,12 +51,12 @@ public record MessageView(
             SmsView sms = f.smsText() == null ? null : new SmsView(f.smsText(), delivery(f, Channel.SMS));
             CallbackView callback = f.callback() ? new CallbackView(delivery(f, Channel.CALLBACK)) : null;
             return new FallbackView(sms, callback, f.state().name(),
-                    f.reason() == null ? null : f.reason().name(), f.sentAt());
+                    f.reason() == null ? null : f.reason().name(), ms(f.sentAt()));
         }
 
         private static DeliveryView delivery(Fallback f, Channel channel) {
             ChannelDelivery d = f.deliveries().get(channel);
-            return d == null ? null : new DeliveryView(d.state().name(), d.attempts(), d.sentAt(), d.lastError());
+            return d == null ? null : new DeliveryView(d.state().name(), d.attempts(), ms(d.sentAt()), d.lastError());
         }
     }
 
@@ -69,7 +78,7 @@ public record MessageView(
     public record HistoryView(Instant at, String event, String source, String detail) {
 
         static HistoryView of(HistoryEntry e) {
-            return new HistoryView(e.at(), e.event(), e.source().wireName(), e.detail());
+            return new HistoryView(ms(e.at()), e.event(), e.source().wireName(), e.detail());
         }
     }
 }

@@ -9,6 +9,7 @@ import java.util.List;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+import software.amazon.awssdk.core.exception.SdkException;
 
 /** The one place that turns failures into problem+json answers. */
 public class ProblemMapper {
@@ -61,6 +62,14 @@ public class ProblemMapper {
             LOG.error("Request failed", e);
         }
         return respond(Problem.of(type, e.getMessage())).build();
+    }
+
+    /** DynamoDB failed: the request left a state its repeat finishes, so the caller is told to retry. */
+    @ServerExceptionMapper
+    public Response storeUnavailable(SdkException e) {
+        LOG.error("Request failed: the message store is unavailable", e);
+        return respond(Problem.of(ProblemType.STORE_UNAVAILABLE,
+                "The message store did not answer; repeat the same request.")).header("Retry-After", 1).build();
     }
 
     @ServerExceptionMapper

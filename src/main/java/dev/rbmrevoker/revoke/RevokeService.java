@@ -3,6 +3,7 @@ package dev.rbmrevoker.revoke;
 import dev.rbmrevoker.config.LifecycleConfig;
 import dev.rbmrevoker.fallback.FallbackConfig;
 import dev.rbmrevoker.fallback.FallbackDispatcher;
+import dev.rbmrevoker.message.Fact;
 import dev.rbmrevoker.message.Fallback;
 import dev.rbmrevoker.message.FallbackReason;
 import dev.rbmrevoker.message.FallbackState;
@@ -37,6 +38,8 @@ import org.jboss.logging.Logger;
 public class RevokeService {
 
     private static final Logger LOG = Logger.getLogger(RevokeService.class);
+    /** How a revoke RBM refused (and so did not perform) is noted in history. */
+    private static final String REFUSED = "RBM refused the revoke: ";
 
     private final MessageStore store;
     private final MessageUpdater updater;
@@ -66,6 +69,11 @@ public class RevokeService {
         Optional<Message> stored = store.get(command.messageId());
         if (stored.isEmpty() && command.phoneNumber() == null) {
             return new RevokeResult.NotFound();
+        }
+        if (stored.isEmpty() && Boolean.TRUE.equals(command.fallback())) {
+            // Refused before tracking: a message tracked by a refused request would still be revoked by the sweep.
+            throw new NoFallbackChannelException("message " + command.messageId() + " is not tracked, so it has no"
+                    + " fallback channel");
         }
         Message message = stored.orElseGet(() -> trackNow(command));
         boolean withFallback = command.fallback() != null ? command.fallback() : message.fallback().isRequested();
@@ -156,17 +164,28 @@ public class RevokeService {
                 return current.revoked(explicit, source, now);
             }
             if (outcome instanceof RevokeOutcome.Gone gone) {
-                boolean ambiguous = gone.afterUnansweredAttempt() || current.revokeGoneIsAmbiguous(now);
+                boolean ambiguous = gone.afterUnansweredAttempt() || current.revokeGoneIsAmbiguous(now)
+                        || mayHaveRevokedBefore(claimed);
                 if (ambiguous && fallbackOnAmbiguous) {
                     return current.revoked(explicit, source, now);
                 }
                 return current.delivered(source, now);
             }
             String why = outcome instanceof RevokeOutcome.Rejected rejected
-                    ? "RBM refused the revoke: " + rejected.reason()
+                    ? REFUSED + rejected.reason()
                     : "RBM unavailable: " + ((RevokeOutcome.Unavailable) outcome).reason();
             return current.state() == MessageState.REVOKING ? current.releaseRevoke(why, source, now) : current;
         });
+    }
+
+    /**
+     * Whether an earlier revoke of ours may have reached RBM without its answer being recorded (RBM
+     * unavailable or its answer lost, or a claim that died): then RBM's 404 may mean that we removed the
+     * message ourselves, not that it was delivered.
+     */
+    private static boolean mayHaveRevokedBefore(Message claimed) {
+        return claimed.history().stream().anyMatch(entry -> Fact.REVOKE_RETRY.name().equals(entry.event())
+                && (entry.detail() == null || !entry.detail().startsWith(REFUSED)));
     }
 
     /** The answer when the state leaves nothing to revoke, or empty when a revoke may be claimed. */
