@@ -52,6 +52,7 @@ class WebhookEventsTest {
 
     @BeforeEach
     void reset() {
+        RbmWebhooks.warmUpFallback();
         RevokerResource.resetAll();
     }
 
