@@ -37,8 +37,9 @@ import org.junit.jupiter.api.Test;
 /**
  * A DELIVERED webhook arriving while a revoke is in flight (claimed, RBM still answering). The
  * delivery came first as far as we can know, so it wins: the message ends DELIVERED, RBM's later
- * "revoked" is kept as REVOKED_AFTER_DELIVERY, and no fallback goes out. On the service layer with
- * threads, because the Lambda event loop handles one request at a time.
+ * "revoked" is kept as REVOKED_AFTER_DELIVERY, and no fallback goes out. Also RBM's own expiry racing
+ * an API revoke, and one expiry event applied twice at once: the fallback goes out once. On the
+ * service layer with threads, because the Lambda event loop handles one request at a time.
  */
 @QuarkusTest
 @QuarkusTestResource(RevokerResource.class)
@@ -59,6 +60,7 @@ class DeliveredRacingRevokeTest {
 
     @BeforeEach
     void setUp() {
+        RbmWebhooks.warmUpFallback();
         RevokerResource.resetAll();
         executor = Executors.newSingleThreadExecutor();
     }
@@ -117,6 +119,61 @@ class DeliveredRacingRevokeTest {
         assertTrue(end.history().stream().anyMatch(e -> e.event().equals("REVOKED_AFTER_DELIVERY")));
         assertEquals(0, RevokerResource.sns().publishes().size());
         assertEquals(0, RevokerResource.callbacks().received().size());
+    }
+
+    @Test
+    void ttlExpirationRevokedWhileAnApiRevokeIsInFlight_fallsBackOnceWithTheFirstReason() throws Exception {
+        String id = send(FALLBACK);
+        RevokerResource.rbm().inject(Route.REVOKE, Fault.delay(Duration.ofSeconds(2)));
+
+        CompletableFuture<RevokeResult> revoke = CompletableFuture.supplyAsync(
+                () -> revokes.revoke(new RevokeCommand(id, null, null, null)), executor);
+        awaitTrue(() -> RevokerResource.rbm().calls(Route.REVOKE).size() == 1, "the revoke reached RBM");
+
+        webhooks.apply(new RbmEvent("TTL_EXPIRATION_REVOKED", "srv-" + newEventId(), id, PHONE,
+                RevokerResource.AGENT), newEnvelopeId());
+        RevokeResult result = revoke.get(20, TimeUnit.SECONDS);
+
+        assertInstanceOf(RevokeResult.Revoked.class, result);
+        Message end = store.get(id).orElseThrow();
+        assertEquals(MessageState.FALLEN_BACK, end.state());
+        assertEquals("TTL_EXPIRATION_REVOKED", end.fallback().reason().name(), "RBM's expiry came first");
+        assertEquals(1, end.history().stream().filter(e -> e.event().equals("REVOKED")).count());
+        assertEquals(1, RevokerResource.sns().publishes().size(), "one SMS");
+        assertEquals(1, RevokerResource.callbacks().received().size(), "one callback");
+    }
+
+    @Test
+    void sameTtlExpirationRevokedAppliedByTwoThreadsAtOnce_fallsBackOnce() throws Exception {
+        String id = send(FALLBACK);
+        RbmEvent event = new RbmEvent("TTL_EXPIRATION_REVOKED", "srv-" + newEventId(), id, PHONE,
+                RevokerResource.AGENT);
+        String envelopeId = newEnvelopeId();
+        ExecutorService two = Executors.newFixedThreadPool(2);
+        try {
+            java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+            List<CompletableFuture<?>> both = List.of(
+                    CompletableFuture.runAsync(() -> awaitLatch(start).apply(event, envelopeId), two),
+                    CompletableFuture.runAsync(() -> awaitLatch(start).apply(event, envelopeId), two));
+            start.countDown();
+            CompletableFuture.allOf(both.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
+        } finally {
+            two.shutdownNow();
+        }
+
+        Message end = store.get(id).orElseThrow();
+        assertEquals(1, end.history().stream().filter(e -> e.event().equals("REVOKED")).count());
+        assertEquals(1, RevokerResource.sns().publishes().size(), "one SMS");
+        assertEquals(1, RevokerResource.callbacks().received().size(), "one callback");
+    }
+
+    private WebhookService awaitLatch(java.util.concurrent.CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return webhooks;
     }
 
     private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
