@@ -54,10 +54,16 @@ public class WebhookForwarder {
 
     /** Forwards now; on failure stores the envelope for the sweep. */
     public void forward(String body, String signature, String envelopeId) {
+        forward(body, signature, envelopeId, timeout);
+    }
+
+    /** Forwards now, waiting at most {@code budget} (and never longer than the forward timeout). */
+    public void forward(String body, String signature, String envelopeId, Duration budget) {
         if (target.isEmpty()) {
             return;
         }
-        String error = post(body, signature, timeout);
+        Duration wait = budget.compareTo(timeout) < 0 ? budget : timeout;
+        String error = wait.isNegative() || wait.isZero() ? "no time left" : post(body, signature, wait);
         if (error == null) {
             return;
         }

@@ -34,6 +34,7 @@ class WebhookForwardTest {
 
     @BeforeEach
     void reset() {
+        RbmWebhooks.warmUpFallback();
         RevokerResource.resetAll();
     }
 
@@ -81,6 +82,29 @@ class WebhookForwardTest {
 
         assertTrue(took.compareTo(Duration.ofMillis(2500)) < 0, "RBM is not kept waiting for the agent: " + took);
         assertTrue(forwardStore.get(envelope.envelopeId()).isPresent());
+    }
+
+    @Test
+    void slowAgentWebhookAndSlowSms_rbmIsAnsweredWithinOneSharedBudget_regressionForwardPlusFallbackExceededOneSecond() throws Exception {
+        String id = track("{\"sms\":{\"text\":\"Your code is 1234\"},\"callback\":{}}");
+        RevokerResource.forwards().delaying(Duration.ofSeconds(3));
+        RevokerResource.sns().delayNext(1, Duration.ofSeconds(3));
+
+        RbmWebhooks.Envelope envelope = RbmWebhooks.server("TTL_EXPIRATION_REVOKED", id);
+        long started = System.nanoTime();
+        envelope.post().statusCode(200);
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+        // Before the fix the forward (0.8 s) and then the fallback (0.5 s) each waited in full: 1.9 s here.
+        // Now the fallback goes first and the forward gets what is left of one 0.9 s budget.
+        assertTrue(took.compareTo(Duration.ofMillis(1400)) < 0, "answered in " + took.toMillis() + " ms");
+        assertEquals("REVOKED", view(id).getString("state"));
+        assertTrue(forwardStore.get(envelope.envelopeId()).isPresent(), "the forward is left to the sweep");
+        // Let the slow SNS answer land before the next test resets the stand-ins.
+        Instant end = Instant.now().plusSeconds(10);
+        while (RevokerResource.sns().publishes().isEmpty() && Instant.now().isBefore(end)) {
+            Thread.sleep(50);
+        }
     }
 
     @Test
