@@ -45,7 +45,8 @@ public class WebhookForwarder {
         this.clock = clock;
         this.timeout = config.forwardTimeout();
         this.maxAttempts = fallback.maxAttempts();
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+        // HTTP/1.1 as RBM posts it: no h2c upgrade headers added to what the agent's webhook receives.
+        this.http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
     }
 
     public boolean isEnabled() {

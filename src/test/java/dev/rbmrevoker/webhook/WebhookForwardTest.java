@@ -55,6 +55,20 @@ class WebhookForwardTest {
     }
 
     @Test
+    void forward_isPlainHttp11WithoutAnH2cUpgrade() {
+        // The agent's webhook gets the request as RBM sent it: no "Upgrade: h2c" dance added on the way,
+        // which receivers that do not speak HTTP/2 may refuse (the fallback callback avoids it too).
+        RbmWebhooks.Envelope envelope = user("DELIVERED", track(null));
+
+        envelope.post().statusCode(200);
+
+        HttpRecorder.Received forwarded = RevokerResource.forwards().received().get(0);
+        assertEquals(null, forwarded.header("Upgrade"));
+        assertEquals(null, forwarded.header("HTTP2-Settings"));
+        assertEquals("application/json", forwarded.header("Content-Type"));
+    }
+
+    @Test
     void forwardAnswering500_rbmStillGets200_andTheEnvelopeIsStoredForTheSweep() {
         String id = track(null);
         RbmWebhooks.Envelope envelope = user("DELIVERED", id);
