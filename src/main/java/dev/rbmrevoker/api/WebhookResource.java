@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rbmrevoker.rbm.RbmSecrets;
 import dev.rbmrevoker.webhook.RbmEvent;
+import dev.rbmrevoker.webhook.WebhookConfig;
 import dev.rbmrevoker.webhook.WebhookForwarder;
 import dev.rbmrevoker.webhook.WebhookService;
 import dev.rbmrevoker.webhook.WebhookSignature;
@@ -15,6 +16,7 @@ import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.Base64;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -32,18 +34,22 @@ import software.amazon.awssdk.core.exception.SdkException;
 public class WebhookResource {
 
     private static final Logger LOG = Logger.getLogger(WebhookResource.class);
+    /** A forward is always tried, however long the event took; a failed one is retried by the sweep. */
+    private static final Duration MIN_FORWARD_WAIT = Duration.ofMillis(200);
 
     private final ObjectMapper mapper;
     private final RbmSecrets secrets;
     private final WebhookService events;
     private final WebhookForwarder forwarder;
+    private final Duration responseBudget;
 
     public WebhookResource(ObjectMapper mapper, RbmSecrets secrets, WebhookService events,
-            WebhookForwarder forwarder) {
+            WebhookForwarder forwarder, WebhookConfig config) {
         this.mapper = mapper;
         this.secrets = secrets;
         this.events = events;
         this.forwarder = forwarder;
+        this.responseBudget = config.responseBudget();
     }
 
     @POST
@@ -56,6 +62,7 @@ public class WebhookResource {
     @APIResponse(responseCode = "403", description = "wrong-client-token",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response receive(byte[] body, @HeaderParam("X-Goog-Signature") String signature) {
+        long started = System.nanoTime();
         if (body != null && body.length > JsonBody.MAX_BYTES) {
             throw ProblemException.of(ProblemType.PAYLOAD_TOO_LARGE, "An RBM envelope is never this large.");
         }
@@ -86,21 +93,24 @@ public class WebhookResource {
                     signature == null ? "X-Goog-Signature is missing." : "X-Goog-Signature does not match the data.");
         }
         String envelopeId = text(message, "messageId");
-        forwarder.forward(new String(body, StandardCharsets.UTF_8), signature, envelopeId);
-        if ("agent_launch_event".equals(text(message.path("attributes"), "type"))) {
-            return Response.ok().build();
-        }
-        RbmEvent event = event(decoded, envelopeId);
-        if (event != null) {
-            try {
-                events.apply(event, envelopeId);
-            } catch (SdkException e) {
-                // Nothing may be lost: RBM retries what we do not acknowledge.
-                LOG.errorf(e, "Webhook event %s for message %s not recorded: DynamoDB failed", event.eventType(),
-                        event.messageId());
-                throw ProblemException.of(ProblemType.STORE_UNAVAILABLE, "The event could not be recorded.");
+        if (!"agent_launch_event".equals(text(message.path("attributes"), "type"))) {
+            RbmEvent event = event(decoded, envelopeId);
+            if (event != null) {
+                try {
+                    events.apply(event, envelopeId, responseBudget);
+                } catch (SdkException e) {
+                    // Nothing may be lost: RBM retries what we do not acknowledge (and it is forwarded then).
+                    LOG.errorf(e, "Webhook event %s for message %s not recorded: DynamoDB failed", event.eventType(),
+                            event.messageId());
+                    throw ProblemException.of(ProblemType.STORE_UNAVAILABLE, "The event could not be recorded.");
+                }
             }
         }
+        // After the event, because a fallback is more urgent than the agent's copy; the two share one
+        // budget so that RBM never waits for a slow fallback and a slow agent webhook in full.
+        Duration left = responseBudget.minusNanos(System.nanoTime() - started);
+        forwarder.forward(new String(body, StandardCharsets.UTF_8), signature, envelopeId,
+                left.compareTo(MIN_FORWARD_WAIT) < 0 ? MIN_FORWARD_WAIT : left);
         return Response.ok().build();
     }
 

@@ -21,4 +21,12 @@ public interface WebhookConfig {
      */
     @WithDefault("PT0.5S")
     Duration fallbackBudget();
+
+    /**
+     * How long the fallback hand-over and then the forward may take together ({@code WEBHOOK_RESPONSE_BUDGET}),
+     * so that RBM is answered within about a second even when a fallback channel and the agent's webhook
+     * are both slow; each still keeps its own limit above, and a forward always gets at least 0.2 s.
+     */
+    @WithDefault("PT0.9S")
+    Duration responseBudget();
 }

@@ -45,7 +45,8 @@ public class WebhookForwarder {
         this.clock = clock;
         this.timeout = config.forwardTimeout();
         this.maxAttempts = fallback.maxAttempts();
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+        // HTTP/1.1 as RBM posts it: no h2c upgrade headers added to what the agent's webhook receives.
+        this.http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
     }
 
     public boolean isEnabled() {
@@ -54,10 +55,16 @@ public class WebhookForwarder {
 
     /** Forwards now; on failure stores the envelope for the sweep. */
     public void forward(String body, String signature, String envelopeId) {
+        forward(body, signature, envelopeId, timeout);
+    }
+
+    /** Forwards now, waiting at most {@code budget} (and never longer than the forward timeout). */
+    public void forward(String body, String signature, String envelopeId, Duration budget) {
         if (target.isEmpty()) {
             return;
         }
-        String error = post(body, signature, timeout);
+        Duration wait = budget.compareTo(timeout) < 0 ? budget : timeout;
+        String error = wait.isNegative() || wait.isZero() ? "no time left" : post(body, signature, wait);
         if (error == null) {
             return;
         }

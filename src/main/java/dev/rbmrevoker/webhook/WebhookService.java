@@ -55,6 +55,14 @@ public class WebhookService {
      * @return the message after the event, or empty when the event concerns no tracked message
      */
     public Optional<Message> apply(RbmEvent event, String envelopeId) {
+        return apply(event, envelopeId, fallbackBudget);
+    }
+
+    /**
+     * @param budget how long a fallback hand-over may take at most here (never more than the configured
+     *     fallback budget); what does not finish in time is left to the sweep
+     */
+    public Optional<Message> apply(RbmEvent event, String envelopeId, Duration budget) {
         BiFunction<Message, Instant, Message> change = changeFor(event.eventType());
         if (change == null || !MessageIds.isValid(event.messageId())) {
             LOG.debugf("Webhook event %s (%s) changes no message", event.eventType(), event.eventId());
@@ -92,7 +100,8 @@ public class WebhookService {
         }
         report(stored, after, event);
         if (after.fallback().state() == FallbackState.PENDING) {
-            after = fallback.dispatch(after, Source.WEBHOOK, fallbackBudget);
+            after = fallback.dispatch(after, Source.WEBHOOK,
+                    budget.compareTo(fallbackBudget) < 0 ? budget : fallbackBudget);
         }
         return Optional.of(after);
     }

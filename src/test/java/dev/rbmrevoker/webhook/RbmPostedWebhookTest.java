@@ -1,0 +1,138 @@
+package dev.rbmrevoker.webhook;
+
+import static dev.rbmrevoker.webhook.RbmWebhooks.PHONE;
+import static dev.rbmrevoker.webhook.RbmWebhooks.send;
+import static dev.rbmrevoker.webhook.RbmWebhooks.server;
+import static dev.rbmrevoker.webhook.RbmWebhooks.track;
+import static dev.rbmrevoker.webhook.RbmWebhooks.view;
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rbmrevoker.local.rbm.WebhookPost;
+import dev.rbmrevoker.message.FallbackState;
+import dev.rbmrevoker.message.Message;
+import dev.rbmrevoker.message.MessageState;
+import dev.rbmrevoker.message.MessageStore;
+import dev.rbmrevoker.testing.RevokerResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Webhooks as the RBM test server posts them to the running application (through the Lambda event
+ * path), and the webhook's time budget when the fallback that RBM's expiry triggers is slow.
+ */
+@QuarkusTest
+@QuarkusTestResource(RevokerResource.class)
+class RbmPostedWebhookTest {
+
+    private static final String FALLBACK = "{\"sms\":{\"text\":\"Your code is 1234\"},\"callback\":{}}";
+
+    @Inject
+    MessageStore store;
+
+    @BeforeEach
+    void setUp() {
+        RbmWebhooks.warmUpFallback();
+        RevokerResource.resetAll();
+        RevokerResource.rbm().setWebhook(URI.create("http://localhost:" + RestAssured.port + RbmWebhooks.PATH),
+                RevokerResource.CLIENT_TOKEN);
+    }
+
+    @AfterEach
+    void tearDown() {
+        RevokerResource.rbm().setWebhook(null, null);
+    }
+
+    @Test
+    void rbmPostsDeliveredThenRead_messageEndsReadAndBothAreForwarded() throws Exception {
+        String id = send(FALLBACK);
+
+        assertTrue(RevokerResource.rbm().deliver(id, true));
+
+        List<WebhookPost> posts = RevokerResource.rbm().awaitWebhookPosts(2, Duration.ofSeconds(20));
+        assertEquals(List.of("DELIVERED", "READ"), posts.stream().map(WebhookPost::eventType).toList());
+        assertEquals(List.of(200, 200), posts.stream().map(WebhookPost::status).toList());
+        assertEquals("READ", view(id).getString("state"));
+        assertEquals(2, RevokerResource.forwards().received().size());
+        assertEquals(posts.get(0).signature(), RevokerResource.forwards().received().get(0).header("X-Goog-Signature"));
+    }
+
+    @Test
+    void rbmExpiresTheMessageByItself_webhookRevokesAndFallsBack() throws Exception {
+        String id = sendExpiringIn(Duration.ofSeconds(20));
+
+        List<WebhookPost> posts = RevokerResource.rbm().awaitWebhookPosts(1, Duration.ofSeconds(45));
+
+        assertEquals("TTL_EXPIRATION_REVOKED", posts.get(0).eventType());
+        assertEquals(200, posts.get(0).status());
+        JsonPath message = view(id);
+        assertEquals("FALLEN_BACK", message.getString("state"));
+        assertEquals("TTL_EXPIRATION_REVOKED", message.getString("fallback.reason"));
+        assertEquals(1, RevokerResource.sns().publishes().size());
+        assertEquals(1, RevokerResource.callbacks().received().size());
+    }
+
+    @Test
+    void rbmFailsToExpireTheMessage_itStaysPendingAndOwedToTheSweep() throws Exception {
+        RevokerResource.rbm().setFailAllExpiryRevokes(true);
+        String id = sendExpiringIn(Duration.ofSeconds(20));
+
+        List<WebhookPost> posts = RevokerResource.rbm().awaitWebhookPosts(1, Duration.ofSeconds(45));
+
+        assertEquals("TTL_EXPIRATION_REVOKE_FAILED", posts.get(0).eventType());
+        assertEquals(200, posts.get(0).status());
+        Message message = store.get(id).orElseThrow();
+        assertEquals(MessageState.PENDING, message.state());
+        assertEquals("TTL_EXPIRATION_REVOKE_FAILED", message.history().get(message.history().size() - 1).event());
+        assertNotNull(message.dueAt());
+        assertEquals(0, RevokerResource.sns().publishes().size());
+    }
+
+    @Test
+    void ttlExpirationRevoked_withASlowSms_answersWithinItsBudgetAndLeavesTheRestToTheSweep() throws Exception {
+        RevokerResource.rbm().setWebhook(null, null);
+        String id = track(FALLBACK);
+        RevokerResource.sns().delayNext(1, Duration.ofSeconds(4));
+
+        long started = System.nanoTime();
+        server("TTL_EXPIRATION_REVOKED", id).post().statusCode(200);
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+        assertTrue(took.compareTo(Duration.ofMillis(2000)) < 0, "RBM is answered quickly: " + took);
+        Message message = store.get(id).orElseThrow();
+        assertEquals(MessageState.REVOKED, message.state());
+        assertEquals(FallbackState.PENDING, message.fallback().state());
+        assertNotNull(message.dueAt(), "the fallback is owed to the sweep");
+        assertEquals("TTL_EXPIRATION_REVOKED", view(id).getString("fallback.reason"));
+        // Let the slow SNS answer land before the next test resets the stand-ins.
+        Instant end = Instant.now().plusSeconds(10);
+        while (RevokerResource.sns().publishes().isEmpty() && Instant.now().isBefore(end)) {
+            Thread.sleep(50);
+        }
+    }
+
+    private static String sendExpiringIn(Duration ttl) {
+        String id = java.util.UUID.randomUUID().toString();
+        given().contentType("application/json")
+                .body("""
+                        {"messageId":"%s","phoneNumber":"%s","contentMessage":{"text":"Your code is 1234"},
+                         "deadline":"%s","fallback":%s}"""
+                        .formatted(id, PHONE, Instant.now().plus(ttl), FALLBACK))
+                .when().post("/v1/messages")
+                .then().statusCode(201);
+        assertNotNull(RevokerResource.rbm().message(id).orElseThrow().expireTime(), "RBM was told to expire it");
+        return id;
+    }
+}
