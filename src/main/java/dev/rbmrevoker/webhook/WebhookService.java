@@ -75,12 +75,12 @@ public class WebhookService {
             return Optional.empty();
         }
         try (MessageLog log = MessageLog.of(stored.get().messageId(), stored.get().agentId())) {
-            return applyLogged(stored.get(), change, event, envelopeId);
+            return applyLogged(stored.get(), change, event, envelopeId, budget);
         }
     }
 
     private Optional<Message> applyLogged(Message stored, BiFunction<Message, Instant, Message> change,
-            RbmEvent event, String envelopeId) {
+            RbmEvent event, String envelopeId, Duration budget) {
         String replayKey = event.eventId() != null ? event.eventId() : envelopeId;
         Message after;
         try {

@@ -60,7 +60,8 @@ class RevokeCrashPointTest {
         Message revoking = store.get(id).orElseThrow();
         RevokeClaim claim = revoking.claim();
         Message expired = revoking.toBuilder()
-                .claim(new RevokeClaim(Instant.now().minusSeconds(1), claim.reason(), claim.fallback(), claim.by()))
+                .claim(new RevokeClaim(Instant.now().minusSeconds(1), claim.reason(), claim.fallback(), claim.by(),
+                        claim.uncertain()))
                 .dueAt(Instant.now().minusSeconds(1)).build();
         assertInstanceOf(TransitionResult.Applied.class, store.transition(revoking, expired));
     }

@@ -109,9 +109,9 @@ class WebhookForwardTest {
         envelope.post().statusCode(200);
         Duration took = Duration.ofNanos(System.nanoTime() - started);
 
-        // Before the fix the forward (0.8 s) and then the fallback (0.5 s) each waited in full: 1.9 s here.
-        // Now the fallback goes first and the forward gets what is left of one 0.9 s budget.
-        assertTrue(took.compareTo(Duration.ofMillis(1400)) < 0, "answered in " + took.toMillis() + " ms");
+        // The agent webhook and SNS each take 3 s; RBM must not wait for either. The bound is loose on
+        // purpose (a busy CI machine): what proves the shared budget is that both were left to the sweep.
+        assertTrue(took.compareTo(Duration.ofMillis(2500)) < 0, "answered in " + took.toMillis() + " ms");
         assertEquals("REVOKED", view(id).getString("state"));
         assertTrue(forwardStore.get(envelope.envelopeId()).isPresent(), "the forward is left to the sweep");
         // Let the slow SNS answer land before the next test resets the stand-ins.
