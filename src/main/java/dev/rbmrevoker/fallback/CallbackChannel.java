@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rbmrevoker.message.Channel;
 import dev.rbmrevoker.message.Fallback;
 import dev.rbmrevoker.message.Message;
+import dev.rbmrevoker.message.PhoneNumbers;
 import dev.rbmrevoker.rbm.RbmSecrets;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -150,7 +151,7 @@ public class CallbackChannel implements FallbackChannel {
     private HandOver classify(Message message, int status) {
         if (status >= 200 && status < 300) {
             LOG.infof("Fallback callback accepted: messageId=%s agentId=%s phone=%s status=%d",
-                    message.messageId(), message.agentId(), PhoneMask.mask(message.phoneNumber()), status);
+                    message.messageId(), message.agentId(), PhoneNumbers.mask(message.phoneNumber()), status);
             return new HandOver.Accepted();
         }
         if (status >= 500 || status == 408 || status == 429) {
@@ -162,13 +163,13 @@ public class CallbackChannel implements FallbackChannel {
 
     private static HandOver retry(Message message, String reason) {
         LOG.warnf("Fallback callback to retry: messageId=%s agentId=%s phone=%s reason=%s",
-                message.messageId(), message.agentId(), PhoneMask.mask(message.phoneNumber()), reason);
+                message.messageId(), message.agentId(), PhoneNumbers.mask(message.phoneNumber()), reason);
         return new HandOver.RetryLater(reason);
     }
 
     private static HandOver refused(Message message, String reason) {
         LOG.errorf("Fallback callback refused: messageId=%s agentId=%s phone=%s reason=%s",
-                message.messageId(), message.agentId(), PhoneMask.mask(message.phoneNumber()), reason);
+                message.messageId(), message.agentId(), PhoneNumbers.mask(message.phoneNumber()), reason);
         return new HandOver.Refused(reason);
     }
 

@@ -2,6 +2,7 @@ package dev.rbmrevoker.fallback;
 
 import dev.rbmrevoker.message.Channel;
 import dev.rbmrevoker.message.Message;
+import dev.rbmrevoker.message.PhoneNumbers;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -99,7 +100,7 @@ public class SmsChannel implements FallbackChannel {
             }
             PublishResponse response = sns.publish(request(message, text, left));
             LOG.infof("Fallback SMS accepted: messageId=%s agentId=%s phone=%s snsMessageId=%s",
-                    message.messageId(), message.agentId(), PhoneMask.mask(message.phoneNumber()),
+                    message.messageId(), message.agentId(), PhoneNumbers.mask(message.phoneNumber()),
                     response.messageId());
             return new HandOver.Accepted();
         } catch (SdkServiceException e) {
@@ -141,13 +142,13 @@ public class SmsChannel implements FallbackChannel {
 
     private static HandOver retry(Message message, String reason) {
         LOG.warnf("Fallback SMS to retry: messageId=%s agentId=%s phone=%s reason=%s",
-                message.messageId(), message.agentId(), PhoneMask.mask(message.phoneNumber()), reason);
+                message.messageId(), message.agentId(), PhoneNumbers.mask(message.phoneNumber()), reason);
         return new HandOver.RetryLater(reason);
     }
 
     private static HandOver refused(Message message, String reason) {
         LOG.errorf("Fallback SMS refused: messageId=%s agentId=%s phone=%s reason=%s",
-                message.messageId(), message.agentId(), PhoneMask.mask(message.phoneNumber()), reason);
+                message.messageId(), message.agentId(), PhoneNumbers.mask(message.phoneNumber()), reason);
         return new HandOver.Refused(reason);
     }
 

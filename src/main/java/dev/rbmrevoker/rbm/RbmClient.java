@@ -27,6 +27,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.rbmrevoker.message.OutgoingMessage;
+import dev.rbmrevoker.message.PhoneNumbers;
 import dev.rbmrevoker.message.RbmGateway;
 import dev.rbmrevoker.message.RevokeOutcome;
 import dev.rbmrevoker.message.SendOutcome;

@@ -18,6 +18,7 @@ import dev.rbmrevoker.local.rbm.Fault;
 import dev.rbmrevoker.local.rbm.RbmTestServer;
 import dev.rbmrevoker.local.rbm.Route;
 import dev.rbmrevoker.message.OutgoingMessage;
+import dev.rbmrevoker.message.PhoneNumbers;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** What the client logs while things go right and wrong: useful at 3 a.m., and never a secret. */

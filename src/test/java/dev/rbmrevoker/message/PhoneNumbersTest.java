@@ -1,4 +1,4 @@
-package dev.rbmrevoker.rbm;
+package dev.rbmrevoker.message;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
