@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rbmrevoker.message.Channel;
 import dev.rbmrevoker.message.Message;
+import dev.rbmrevoker.testing.HttpRecorder;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -30,12 +31,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class CallbackChannelTest {
 
+    private static final String CALLBACK_PATH = "/hooks/rbm-fallback";
+
     private static final String SECRET = "callback-secret-s3cr3t";
     private static final Instant NOW = FallbackMessages.NOW;
     private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
     private static final Duration BUDGET = Duration.ofSeconds(10);
 
-    private final CallbackReceiver receiver = new CallbackReceiver();
+    private final HttpRecorder receiver = new HttpRecorder();
 
     @AfterEach
     void stopReceiver() {
@@ -43,7 +46,7 @@ class CallbackChannelTest {
     }
 
     private CallbackChannel channel() {
-        return new CallbackChannel(TestConfig.callback(receiver.url(), SECRET), CLOCK);
+        return new CallbackChannel(TestConfig.callback(receiver.url(CALLBACK_PATH), SECRET), CLOCK);
     }
 
     @Test
@@ -54,7 +57,7 @@ class CallbackChannelTest {
 
         assertInstanceOf(HandOver.Accepted.class, result);
         assertEquals(1, receiver.received().size());
-        CallbackReceiver.Received request = receiver.received().get(0);
+        HttpRecorder.Received request = receiver.received().get(0);
         assertEquals("POST", request.method());
         assertEquals("application/json", request.header("Content-Type"));
         assertEquals("rbm-revoker", request.header("User-Agent"));
@@ -94,7 +97,7 @@ class CallbackChannelTest {
     @Test
     void signature_isAcceptedByTheReceiverHelper_andRejectedForAnotherBody() {
         channel().handOver(FallbackMessages.revoked(), BUDGET);
-        CallbackReceiver.Received request = receiver.received().get(0);
+        HttpRecorder.Received request = receiver.received().get(0);
         String timestamp = request.header("X-Rbm-Revoker-Timestamp");
         String signature = request.header("X-Rbm-Revoker-Signature");
 
@@ -154,7 +157,7 @@ class CallbackChannelTest {
     void handOver_keepsToTheCallbackTimeout_whenTheBudgetIsLonger() {
         receiver.delaying(Duration.ofSeconds(6));
         CallbackChannel channel = new CallbackChannel(
-                TestConfig.callback(receiver.url(), SECRET).withCallbackTimeout(Duration.ofMillis(300)), CLOCK);
+                TestConfig.callback(receiver.url(CALLBACK_PATH), SECRET).withCallbackTimeout(Duration.ofMillis(300)), CLOCK);
 
         long start = System.nanoTime();
         HandOver result = channel.handOver(FallbackMessages.revoked(), Duration.ofMinutes(1));
@@ -202,9 +205,9 @@ class CallbackChannelTest {
     @ValueSource(strings = {"", "  "})
     void start_fails_whenACallbackUrlHasNoSecret(String blank) {
         IllegalStateException missing = assertThrows(IllegalStateException.class,
-                () -> new CallbackChannel(TestConfig.callback(receiver.url(), null), CLOCK));
+                () -> new CallbackChannel(TestConfig.callback(receiver.url(CALLBACK_PATH), null), CLOCK));
         IllegalStateException empty = assertThrows(IllegalStateException.class,
-                () -> new CallbackChannel(TestConfig.callback(receiver.url(), blank), CLOCK));
+                () -> new CallbackChannel(TestConfig.callback(receiver.url(CALLBACK_PATH), blank), CLOCK));
 
         assertTrue(missing.getMessage().contains("FALLBACK_CALLBACK_SECRET"), missing.getMessage());
         assertTrue(empty.getMessage().contains("FALLBACK_CALLBACK_SECRET"), empty.getMessage());
