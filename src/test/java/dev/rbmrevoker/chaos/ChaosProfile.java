@@ -1,0 +1,44 @@
+package dev.rbmrevoker.chaos;
+
+import dev.rbmrevoker.testing.DynamoDbLocalResource;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Short timings so a whole lifecycle (send, deadline, grace, lease, retries) fits in seconds, and a
+ * table of its own so other tests' messages never show up in the chaos test's due index.
+ */
+public class ChaosProfile implements QuarkusTestProfile {
+
+    static final String TABLE = "rbm-revoker-chaos-" + Long.toString(System.nanoTime(), 36);
+    private static boolean created;
+
+    @Override
+    public Map<String, String> getConfigOverrides() {
+        synchronized (ChaosProfile.class) {
+            if (!created) {
+                DynamoDbLocalResource.server().createMessagesTable(TABLE);
+                created = true;
+            }
+        }
+        Map<String, String> config = new HashMap<>();
+        config.put("messages.table", TABLE);
+        config.put("lifecycle.lease-duration", "PT3S");
+        config.put("lifecycle.ttl-grace", "PT1S");
+        config.put("lifecycle.call-budget", "PT2S");
+        config.put("rbm.read-timeout", "PT0.5S");
+        config.put("rbm.retry.initial-backoff", "PT0.05S");
+        config.put("rbm.retry.max-backoff", "PT0.3S");
+        config.put("sweep.lookahead", "PT2S");
+        config.put("sweep.margin", "PT0.3S");
+        config.put("sweep.concurrency", "8");
+        config.put("webhook.fallback-budget", "PT1S");
+        // Thousands of messages each log a handful of lines: keep the output readable.
+        config.put("quarkus.log.category.\"dev.rbmrevoker\".level", "ERROR");
+        config.put("quarkus.log.category.\"dev.rbmrevoker.local\".level", "ERROR");
+        // A sweep that spends its budget interrupts its unfinished work (left due): thousands of stack traces.
+        config.put("quarkus.log.category.\"dev.rbmrevoker.sweep\".level", "FATAL");
+        return config;
+    }
+}
