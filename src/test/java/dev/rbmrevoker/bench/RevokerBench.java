@@ -21,7 +21,7 @@ import dev.rbmrevoker.testing.DynamoDbLocalResource;
 import dev.rbmrevoker.testing.RevokerResource;
 import dev.rbmrevoker.webhook.RbmEvent;
 import dev.rbmrevoker.webhook.WebhookService;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
@@ -72,7 +72,7 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  */
 @QuarkusTest
 @TestProfile(BenchProfile.class)
-@QuarkusTestResource(RevokerResource.class)
+@WithTestResource(RevokerResource.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RevokerBench {
 
