@@ -8,48 +8,63 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rbmrevoker.testing.CapturingMetricSink;
 import dev.rbmrevoker.testing.RevokerResource;
+import io.quarkus.logging.json.runtime.JsonFormatter;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
-import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** What an operator reads at 3 a.m.: JSON log lines that carry the message, and EMF metric lines. */
 @QuarkusTest
 @QuarkusTestResource(RevokerResource.class)
-@TestProfile(ObservabilityTest.JsonLogFile.class)
 class ObservabilityTest {
 
-    /** Appended to across runs; the lines of this test are told apart by the new message's id. */
-    static final Path LOG = Path.of("target/observability-test.log");
+    /**
+     * Formats every log record with the JSON formatter the Lambda console uses
+     * (quarkus.log.console.json), so the test reads the lines an operator would.
+     */
+    static final class JsonLines extends Handler {
+        private final JsonFormatter json = new JsonFormatter();
+        final List<String> lines = new CopyOnWriteArrayList<>();
 
-    /** Logs as JSON to a file, the format the Lambda console gets. */
-    public static class JsonLogFile implements QuarkusTestProfile {
         @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of(
-                    "quarkus.log.file.enabled", "true",
-                    "quarkus.log.file.path", LOG.toString(),
-                    "quarkus.log.file.json.enabled", "true");
+        public void publish(LogRecord record) {
+            lines.add(json.format(record).trim());
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
         }
     }
 
     @Inject
     CapturingMetricSink metrics;
 
+    private final JsonLines log = new JsonLines();
+
     @BeforeEach
-    void reset() {
+    void capture() {
         RevokerResource.resetAll();
         metrics.clear();
+        Logger.getLogger("").addHandler(log);
+    }
+
+    @AfterEach
+    void release() {
+        Logger.getLogger("").removeHandler(log);
     }
 
     @Test
@@ -62,8 +77,10 @@ class ObservabilityTest {
                 .when().post("/v1/messages").then().statusCode(201);
         given().when().post("/v1/messages/" + id + "/revoke").then().statusCode(200);
 
+        ObjectMapper mapper = new ObjectMapper();
         List<JsonNode> aboutTheMessage = new ArrayList<>();
-        for (JsonNode line : jsonLines()) {
+        for (String text : log.lines) {
+            JsonNode line = mapper.readTree(text);
             if (line.path("message").asText().contains(id)) {
                 aboutTheMessage.add(line);
             }
@@ -73,25 +90,14 @@ class ObservabilityTest {
             assertTrue(id.equals(line.path("mdc").path("messageId").asText()), "messageId field on " + line);
             assertTrue(RevokerResource.AGENT.equals(line.path("mdc").path("agentId").asText()), "agentId on " + line);
         }
-        assertFalse(Files.readString(LOG).contains("+16502530001"), "a full phone number in the log");
+        assertFalse(String.join("\n", log.lines).contains("+16502530001"), "a full phone number in the log");
 
         List<String> emitted = new ArrayList<>();
         for (String line : metrics.lines()) {
-            JsonNode emf = new ObjectMapper().readTree(line);
+            JsonNode emf = mapper.readTree(line);
             emf.path("_aws").path("CloudWatchMetrics").get(0).path("Metrics")
                     .forEach(m -> emitted.add(m.path("Name").asText()));
         }
         assertTrue(emitted.containsAll(List.of("sent", "revoked", "fallenBack")), "emitted " + emitted);
-    }
-
-    private static List<JsonNode> jsonLines() throws IOException {
-        ObjectMapper mapper = new ObjectMapper();
-        List<JsonNode> lines = new ArrayList<>();
-        for (String line : Files.readAllLines(LOG)) {
-            if (!line.isBlank()) {
-                lines.add(mapper.readTree(line));
-            }
-        }
-        return lines;
     }
 }
