@@ -13,10 +13,13 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
+import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
@@ -54,17 +57,25 @@ class ObservabilityTest {
     CapturingMetricSink metrics;
 
     private final JsonLines log = new JsonLines();
+    /** Log levels an earlier test profile may have left behind in this JVM (the chaos test quiets them). */
+    private final Map<String, Level> levelsBefore = new HashMap<>();
 
     @BeforeEach
     void capture() {
         RevokerResource.resetAll();
         metrics.clear();
+        for (String category : List.of("dev.rbmrevoker", "dev.rbmrevoker.sweep", "dev.rbmrevoker.local")) {
+            Logger logger = Logger.getLogger(category);
+            levelsBefore.put(category, logger.getLevel());
+            logger.setLevel(category.equals("dev.rbmrevoker") ? Level.INFO : null);
+        }
         Logger.getLogger("").addHandler(log);
     }
 
     @AfterEach
     void release() {
         Logger.getLogger("").removeHandler(log);
+        levelsBefore.forEach((category, level) -> Logger.getLogger(category).setLevel(level));
     }
 
     @Test
