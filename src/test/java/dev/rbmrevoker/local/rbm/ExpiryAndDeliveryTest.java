@@ -141,17 +141,20 @@ class ExpiryAndDeliveryTest {
 
     @Test
     void failedWebhookPost_isRecorded_notThrown() throws Exception {
+        // Ids of their own: deliveries scheduled by earlier tests may still post about theirs.
+        String refused = "refused-" + java.util.UUID.randomUUID();
+        String unreachableId = "unreachable-" + java.util.UUID.randomUUID();
         receiver.answer(500);
-        send("m1", "{\"contentMessage\":{\"text\":\"x\"}}");
-        assertTrue(server.deliver("m1"));
-        WebhookPost post = postFor("m1");
+        send(refused, "{\"contentMessage\":{\"text\":\"x\"}}");
+        assertTrue(server.deliver(refused));
+        WebhookPost post = postFor(refused);
         assertEquals(500, post.status());
         assertFalse(post.succeeded());
 
         server.setWebhook(java.net.URI.create("http://127.0.0.1:1/nowhere"), CLIENT_TOKEN);
-        send("m2", "{\"contentMessage\":{\"text\":\"x\"}}");
-        assertTrue(server.deliver("m2"));
-        WebhookPost unreachable = postFor("m2");
+        send(unreachableId, "{\"contentMessage\":{\"text\":\"x\"}}");
+        assertTrue(server.deliver(unreachableId));
+        WebhookPost unreachable = postFor(unreachableId);
         assertEquals(-1, unreachable.status());
         assertNotNull(unreachable.error());
     }
