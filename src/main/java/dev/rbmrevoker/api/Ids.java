@@ -2,9 +2,11 @@ package dev.rbmrevoker.api;
 
 import dev.rbmrevoker.message.MessageIds;
 import java.util.List;
-import java.util.Locale;
 
-/** messageIds are UUIDs, in the canonical lower-case form. */
+/**
+ * messageIds are UUIDs, kept exactly as the agent gave them: RBM knows a message by the id it was sent
+ * with, so ids that differ only in case are different messages.
+ */
 final class Ids {
 
     private Ids() {
@@ -14,12 +16,12 @@ final class Ids {
         return MessageIds.isValid(value);
     }
 
-    /** The id in lower case, or a 400 naming the field. */
+    /** The id as given, or a 400 naming the field. */
     static String requireUuid(String value) {
         if (!isUuid(value)) {
             throw new ProblemException(Problem.invalid("messageId must be a UUID.",
                     List.of(new Problem.FieldError("messageId", "must be a UUID"))));
         }
-        return value.toLowerCase(Locale.ROOT);
+        return value;
     }
 }

@@ -76,7 +76,7 @@ class MessageRequests {
         if (trafficType != null) {
             agentMessage.put("messageTrafficType", trafficType);
         }
-        String id = messageId != null ? messageId.toLowerCase(java.util.Locale.ROOT) : UUID.randomUUID().toString();
+        String id = messageId != null ? messageId : UUID.randomUUID().toString();
         ObjectNode identity = request.deepCopy();
         identity.remove("messageId");
         identity.put("agentId", agentId);

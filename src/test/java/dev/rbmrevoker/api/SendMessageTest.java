@@ -277,9 +277,9 @@ class SendMessageTest {
     }
 
     @Test
-    void send_upperCaseMessageId_isTheSameMessageAsItsLowerCase() {
-        String id = newId();
-        post("/v1/messages", send(id.toUpperCase(java.util.Locale.ROOT), PHONE, null)).then().statusCode(201)
+    void send_upperCaseMessageId_isKeptAsGiven() {
+        String id = newId().toUpperCase(java.util.Locale.ROOT);
+        post("/v1/messages", send(id, PHONE, null)).then().statusCode(201)
                 .body("messageId", equalTo(id));
 
         Api.get(id).then().statusCode(200);
@@ -300,11 +300,11 @@ class SendMessageTest {
     }
 
     @Test
-    void get_upperCaseId_findsTheMessage() {
+    void get_idInAnotherCase_isAnotherMessage() {
         String id = newId();
         post("/v1/messages", send(id, PHONE, null)).then().statusCode(201);
 
-        Api.get(id.toUpperCase(java.util.Locale.ROOT)).then().statusCode(200).body("messageId", equalTo(id));
+        Api.get(id.toUpperCase(java.util.Locale.ROOT)).then().statusCode(404);
     }
 
     @Test
