@@ -11,10 +11,12 @@ import dev.rbmrevoker.send.SendCommand;
 import dev.rbmrevoker.send.TrackCommand;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -150,7 +152,11 @@ class MessageRequests {
         return defaultAgentId.orElse(null);
     }
 
-    /** Exactly one of deadline (an RFC 3339 instant) or ttl (an ISO-8601 duration), at most 15 days ahead. */
+    /**
+     * Exactly one of deadline (an RFC 3339 instant) or ttl (an ISO-8601 duration), at most 15 days ahead.
+     * Held to the millisecond, as stored: a deadline never moves later, and a ttl under a millisecond is
+     * no deadline ahead.
+     */
     private Instant deadline(ObjectNode request, FieldErrors errors) {
         String deadlineText = optionalText(request, "deadline", errors);
         String ttlText = optionalText(request, "ttl", errors);
@@ -163,29 +169,59 @@ class MessageRequests {
             return null;
         }
         Instant now = clock.instant();
-        Instant deadline = null;
-        String field = hasDeadline ? "deadline" : "ttl";
-        try {
-            if (deadlineText != null) {
-                deadline = OffsetDateTime.parse(deadlineText).toInstant();
-            } else if (ttlText != null) {
-                Duration ttl = Duration.parse(ttlText);
-                if (ttl.isNegative() || ttl.isZero()) {
-                    errors.add("ttl", "must be positive");
-                    return null;
-                }
-                deadline = now.plus(ttl);
+        if (hasDeadline) {
+            Instant deadline = instant(deadlineText, "deadline", errors);
+            if (deadline != null && deadline.isAfter(now.plus(LONGEST_DEADLINE))) {
+                errors.add("deadline", "must be at most 15 days ahead");
             }
-        } catch (DateTimeParseException | ArithmeticException e) {
-            errors.add(field, hasDeadline
-                    ? "must be an RFC 3339 date-time such as 2026-11-22T10:00:00Z"
-                    : "must be an ISO-8601 duration such as PT10M");
+            return deadline;
+        }
+        Duration ttl = ttl(ttlText, errors);
+        if (ttl == null) {
             return null;
         }
-        if (deadline != null && deadline.isAfter(now.plus(LONGEST_DEADLINE))) {
-            errors.add(field, "must be at most 15 days ahead");
+        Instant deadline = now.plus(ttl).truncatedTo(ChronoUnit.MILLIS);
+        if (!deadline.isAfter(now)) {
+            errors.add("ttl", "must be at least a millisecond");
+            return null;
         }
         return deadline;
+    }
+
+    /** A positive ISO-8601 duration of at most 15 days, compared before any instant arithmetic can overflow. */
+    private static Duration ttl(String text, FieldErrors errors) {
+        if (text == null) {
+            return null;
+        }
+        Duration ttl;
+        try {
+            ttl = Duration.parse(text);
+        } catch (DateTimeParseException e) {
+            errors.add("ttl", "must be an ISO-8601 duration such as PT10M");
+            return null;
+        }
+        if (ttl.isNegative() || ttl.isZero()) {
+            errors.add("ttl", "must be positive");
+            return null;
+        }
+        if (ttl.compareTo(LONGEST_DEADLINE) > 0) {
+            errors.add("ttl", "must be at most 15 days (P15D)");
+            return null;
+        }
+        return ttl;
+    }
+
+    /** An RFC 3339 date-time with an offset, as an instant held to the millisecond; null after an error. */
+    private static Instant instant(String text, String field, FieldErrors errors) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(text).toInstant().truncatedTo(ChronoUnit.MILLIS);
+        } catch (DateTimeException | ArithmeticException e) {
+            errors.add(field, "must be an RFC 3339 date-time such as 2026-11-22T10:00:00Z");
+            return null;
+        }
     }
 
     private Fallback fallback(ObjectNode request, FieldErrors errors) {
