@@ -33,7 +33,8 @@ class MessageRequests {
             "TRANSACTION", "PROMOTION", "SERVICEREQUEST", "ACKNOWLEDGEMENT");
     private static final Set<String> SEND_FIELDS = Set.of("messageId", "phoneNumber", "contentMessage", "agentId",
             "messageTrafficType", "deadline", "ttl", "fallback");
-    private static final Set<String> TRACK_FIELDS = Set.of("phoneNumber", "agentId", "deadline", "ttl", "fallback");
+    private static final Set<String> TRACK_FIELDS = Set.of("phoneNumber", "agentId", "deadline", "ttl", "fallback",
+            "rbmExpireTime");
     private static final Set<String> REVOKE_FIELDS = Set.of("fallback", "phoneNumber", "agentId");
     private static final int LONGEST_SMS = 1600;
 
@@ -93,12 +94,14 @@ class MessageRequests {
         String phoneNumber = phoneNumber(request, errors);
         String agentId = agentId(request, errors);
         Instant deadline = deadline(request, errors);
+        Instant rbmExpireTime = rbmExpireTime(request, errors);
         Fallback fallbackRequest = fallback(request, errors);
         errors.throwIfAny();
         requireServable(fallbackRequest);
         ObjectNode identity = request.deepCopy();
         identity.put("agentId", agentId);
-        return new TrackCommand(id, agentId, phoneNumber, deadline, fallbackRequest, json.fingerprint(identity));
+        return new TrackCommand(id, agentId, phoneNumber, deadline, rbmExpireTime, fallbackRequest,
+                json.fingerprint(identity));
     }
 
     RevokeCommand revoke(String messageId, byte[] body) {
@@ -186,6 +189,18 @@ class MessageRequests {
             return null;
         }
         return deadline;
+    }
+
+    /**
+     * The expiry the agent gave RBM itself, so a late 404 on our revoke is read as possibly RBM's own
+     * doing; it may have passed already, and RBM accepts none more than 15 days ahead.
+     */
+    private Instant rbmExpireTime(ObjectNode request, FieldErrors errors) {
+        Instant expiry = instant(optionalText(request, "rbmExpireTime", errors), "rbmExpireTime", errors);
+        if (expiry != null && expiry.isAfter(clock.instant().plus(LONGEST_DEADLINE))) {
+            errors.add("rbmExpireTime", "must be at most 15 days ahead");
+        }
+        return expiry;
     }
 
     /** A positive ISO-8601 duration of at most 15 days, compared before any instant arithmetic can overflow. */

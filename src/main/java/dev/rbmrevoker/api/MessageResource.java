@@ -134,6 +134,11 @@ public class MessageResource {
                     + unavailable.reason() + ". It is recorded as SENDING; repeat the same request to finish it."),
                     unavailable.retryAfter() != null ? unavailable.retryAfter() : Duration.ofSeconds(5));
         }
+        if (result instanceof SendResult.DeadlinePassed) {
+            throw new ProblemException(Problem.about(ProblemType.DEADLINE_PASSED, "Message " + message.messageId()
+                    + " was never confirmed sent and its deadline " + message.deadline() + " has passed: it is not"
+                    + " sent now, and the sweep settles it by a revoke.", MessageView.of(message)));
+        }
         if (message.state() == MessageState.REJECTED) {
             String why = message.history().get(message.history().size() - 1).detail();
             throw ProblemException.of(ProblemType.RBM_REJECTED, why);

@@ -18,6 +18,7 @@ public enum ProblemType {
     PAYLOAD_TOO_LARGE("payload-too-large", "The request body is larger than 256 KiB", 413),
     UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", "The request body must be application/json", 415),
     RBM_REJECTED("rbm-rejected", "RBM rejected the message", 422),
+    DEADLINE_PASSED("deadline-passed", "The message's deadline has passed before it was sent", 422),
     INTERNAL("internal", "Internal error", 500),
     RBM_UNAVAILABLE("rbm-unavailable", "RBM is unavailable", 503),
     STORE_UNAVAILABLE("store-unavailable", "The message store is unavailable; try again", 503);

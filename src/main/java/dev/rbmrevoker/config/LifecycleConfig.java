@@ -26,4 +26,11 @@ public interface LifecycleConfig {
     /** How long finished messages are kept before DynamoDB's TTL removes them ({@code RETENTION}). */
     @WithDefault("P30D")
     Duration retention();
+
+    /**
+     * Automatic revokes RBM may refuse (400/403) before the sweep stops revoking the message
+     * ({@code REVOKE_MAX_ATTEMPTS}, at least 1); they are tried again after 1, 2, 4, 8... minutes.
+     */
+    @WithDefault("5")
+    int revokeMaxAttempts();
 }

@@ -10,5 +10,9 @@ public enum Fact {
     /** RBM reported revoking a message it had already reported delivered. */
     REVOKED_AFTER_DELIVERY,
     TTL_EXPIRATION_REVOKE_FAILED,
-    FALLBACK_RETRY
+    FALLBACK_RETRY,
+    /** RBM answered a revoke with 400/403: it revoked nothing. */
+    REVOKE_REFUSED,
+    /** RBM refused {@code REVOKE_MAX_ATTEMPTS} automatic revokes: the sweep stops revoking the message. */
+    REVOKE_GAVE_UP
 }

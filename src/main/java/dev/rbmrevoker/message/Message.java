@@ -10,12 +10,18 @@ import java.util.Objects;
  * A tracked message. Immutable: every change returns a new message, or this same instance when the
  * event changes nothing, so a caller knows when there is nothing to write.
  *
- * @param revokeAt when a PENDING message is owed a revoke: its deadline, plus the TTL grace when RBM
- *     expires it by itself
+ * @param rbmExpireTime the expiry RBM was given with the message (any send attempt that carried one, or
+ *     the agent's own for a message it sent itself), or null: RBM does not expire it by itself
+ * @param revokeAt when a PENDING message is owed a revoke: its deadline, or after RBM's own expiry plus
+ *     the TTL grace when RBM expires it by then
  * @param claim the revoke in progress while REVOKING, else null
  * @param dueAt when the sweep owes this message work, or null when nothing is owed
  * @param historyDropped how many of the oldest history entries were dropped to keep the newest
  * @param seenEvents ids of the newest webhook events applied, to ignore replays
+ * @param revokeRefusals automatic revokes RBM refused (400/403) since the last revoke asked for through
+ *     the API; at {@code REVOKE_MAX_ATTEMPTS} the sweep stops revoking
+ * @param revokeUncertain an earlier revoke may have removed the message without our hearing (an attempt
+ *     RBM never answered, a claim that died, a send never confirmed): RBM's 404 then proves no delivery
  * @param version incremented by every stored change; a change is stored only over the version it read
  */
 public record Message(
@@ -24,7 +30,7 @@ public record Message(
         String phoneNumber,
         MessageState state,
         Instant deadline,
-        boolean rbmExpires,
+        Instant rbmExpireTime,
         String fingerprint,
         String rbmPayload,
         Instant createdAt,
@@ -39,12 +45,17 @@ public record Message(
         List<HistoryEntry> history,
         int historyDropped,
         List<String> seenEvents,
+        int revokeRefusals,
+        boolean revokeUncertain,
         long version) {
 
     public static final int HISTORY_LIMIT = 50;
     /** Google advises an expiry at least this far ahead; a nearer deadline is left to the sweep. */
     public static final Duration RBM_EXPIRY_MIN_AHEAD = Duration.ofSeconds(10);
     public static final int SEEN_EVENTS_LIMIT = 20;
+    /** The wait after RBM's first refusal of an automatic revoke; it doubles with each further refusal. */
+    public static final Duration REVOKE_REFUSED_BACKOFF = Duration.ofMinutes(1);
+    private static final int LONGEST_BACKOFF_DOUBLINGS = 10;
 
     public Message {
         Objects.requireNonNull(messageId, "messageId");
@@ -54,10 +65,14 @@ public record Message(
         seenEvents = List.copyOf(seenEvents);
     }
 
-    /** A message about to be sent through RBM: recorded before the send so nothing goes untracked. */
+    /**
+     * A message about to be sent through RBM: recorded before the send so nothing goes untracked. If the
+     * send dies, the sweep finishes it after {@code resendAfter}, or settles it by a revoke at its
+     * deadline if that comes first.
+     */
     public static Message sending(NewMessage spec, Timing timing, Instant now) {
-        return create(spec, MessageState.SENDING, now.plus(timing.resendAfter()), timing, now,
-                new HistoryEntry(now, MessageState.SENDING.name(), Source.API, null));
+        return create(spec, MessageState.SENDING, earlier(now.plus(timing.resendAfter()), spec.deadline()), timing,
+                now, new HistoryEntry(now, MessageState.SENDING.name(), Source.API, null));
     }
 
     /** A message the agent sent itself and asks us to watch. */
@@ -70,12 +85,30 @@ public record Message(
     private static Message create(NewMessage spec, MessageState state, Instant dueAt, Timing timing,
             Instant now, HistoryEntry first) {
         return new Message(spec.messageId(), spec.agentId(), spec.phoneNumber(), state, spec.deadline(),
-                spec.rbmExpires(), spec.fingerprint(), spec.rbmPayload(), now, now, null, null, null,
-                revokeAt(spec, timing), null, dueAt, spec.fallback(), List.of(first), 0, List.of(), 0);
+                spec.rbmExpireTime(), spec.fingerprint(), spec.rbmPayload(), now, now, null, null, null,
+                revokeAt(spec, timing), null, dueAt, spec.fallback(), List.of(first), 0, List.of(), 0, false, 0);
     }
 
+    /** RBM's own expiry by the deadline is waited for (plus the grace, for its event) before we revoke. */
     private static Instant revokeAt(NewMessage spec, Timing timing) {
-        return spec.rbmExpires() ? spec.deadline().plus(timing.ttlGrace()) : spec.deadline();
+        Instant expiry = spec.rbmExpireTime();
+        if (expiry == null || expiry.isAfter(spec.deadline())) {
+            return spec.deadline();
+        }
+        return later(spec.deadline(), expiry.plus(timing.ttlGrace()));
+    }
+
+    private static Instant earlier(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
+    }
+
+    private static Instant later(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
+    }
+
+    /** Whether RBM was given an expiry with the message. */
+    public boolean rbmExpires() {
+        return rbmExpireTime != null;
     }
 
     /** Whether RBM should be told to expire a message with this deadline by itself. */
@@ -85,10 +118,25 @@ public record Message(
 
     /**
      * Whether RBM's 404 on a revoke leaves open that the message was not delivered: RBM's own expiry may
-     * have struck, an earlier revoke may have removed it, or RBM may never have had it.
+     * have struck (unless RBM reported that it failed), an earlier revoke may have removed it, or RBM may
+     * never have had it.
      */
     public boolean revokeGoneIsAmbiguous(Instant now) {
-        return (rbmExpires && !now.isBefore(deadline)) || (claim != null && claim.uncertain());
+        boolean rbmMayHaveExpiredIt = rbmExpireTime != null && !now.isBefore(rbmExpireTime) && !rbmExpiryFailed();
+        return rbmMayHaveExpiredIt || revokeUncertain || (claim != null && claim.uncertain());
+    }
+
+    /** RBM reported {@code TTL_EXPIRATION_REVOKE_FAILED}: its own expiry did not remove the message. */
+    public boolean rbmExpiryFailed() {
+        return history.stream().anyMatch(e -> e.event().equals(Fact.TTL_EXPIRATION_REVOKE_FAILED.name()));
+    }
+
+    /**
+     * RBM refused {@code REVOKE_MAX_ATTEMPTS} automatic revokes: nothing is due, no fallback goes, and the
+     * message expires a retention after its deadline unless an event or a revoke through the API moves it.
+     */
+    public boolean revokesGaveUp() {
+        return state == MessageState.PENDING && dueAt == null;
     }
 
     /** RBM accepted the send. */
@@ -132,30 +180,71 @@ public record Message(
         boolean retake = state == MessageState.REVOKING;
         RevokeClaim next = retake
                 ? new RevokeClaim(now.plus(lease), claim.reason(), claim.fallback(), source, true)
-                : new RevokeClaim(now.plus(lease), reason, withFallback, source, state == MessageState.SENDING);
+                : new RevokeClaim(now.plus(lease), reason, withFallback, source,
+                        state == MessageState.SENDING || revokeUncertain);
         String event = retake ? Fact.REVOKE_RETRY.name() : move.target().name();
-        return builder(move.target(), now).claim(next).dueAt(next.leaseUntil())
-                .log(new HistoryEntry(now, event, source, null)).build();
+        Builder builder = builder(move.target(), now).claim(next).dueAt(next.leaseUntil())
+                .log(new HistoryEntry(now, event, source, null));
+        // A revoke asked for through the API re-arms the automatic ones, e.g. after a fixed misconfiguration.
+        return (source == Source.API ? builder.revokeRefusals(0) : builder).build();
     }
 
     /**
      * Claims the resend of a send left in SENDING, so that two sweeps never both resend it: the
-     * message stays SENDING and is due again after {@code lease} if this resend dies too.
+     * message stays SENDING and is due again after {@code lease} if this resend dies too, or at its
+     * deadline if that comes first (then a revoke settles it).
      */
     public Message claimResend(Duration lease, Source source, Instant now) {
         if (state != MessageState.SENDING || (dueAt != null && dueAt.isAfter(now))) {
             throw new IllegalTransitionException(state, Event.ACCEPTED);
         }
-        return toBuilder().updatedAt(now).dueAt(now.plus(lease)).build();
+        return toBuilder().updatedAt(now).dueAt(earlier(now.plus(lease), deadline)).build();
     }
 
-    /** The revoke could not reach RBM: the message is PENDING again and owed a revoke at revokeAt. */
-    public Message releaseRevoke(String why, Source source, Instant now) {
+    /**
+     * The revoke could not reach RBM: the message is PENDING again and owed a revoke at revokeAt.
+     *
+     * @param mayHaveRevoked an attempt got no answer (timeout, dropped connection, lost answer), so it may
+     *     have removed the message; an attempt RBM answered, even with a 5xx, revoked nothing
+     */
+    public Message releaseRevoke(String why, boolean mayHaveRevoked, Source source, Instant now) {
         if (outcome(Event.RELEASE_REVOKE) instanceof Outcome.Move move) {
             return builder(move.target(), now).claim(null).dueAt(revokeAt)
+                    .revokeUncertain(revokeUncertain || mayHaveRevoked || claimUncertain())
                     .log(new HistoryEntry(now, Fact.REVOKE_RETRY.name(), source, why)).build();
         }
         return this;
+    }
+
+    /**
+     * RBM refused the revoke (400/403): it revoked nothing, and the message is PENDING again. An automatic
+     * revoke is tried again after 1, 2, 4, 8... minutes; after {@code maxAttempts} refusals nothing is due
+     * any more ({@link #revokesGaveUp()}). A refused revoke asked for through the API leaves the automatic
+     * ones re-armed: no refusal counted, and due after the first backoff step (or at revokeAt if later).
+     *
+     * @param source who asked for the revoke: {@link Source#API} is a revoke on request, anything else automatic
+     */
+    public Message revokeRefused(String why, int maxAttempts, Source source, Instant now) {
+        if (!(outcome(Event.RELEASE_REVOKE) instanceof Outcome.Move move)) {
+            return this;
+        }
+        boolean automatic = source != Source.API;
+        int refusals = automatic ? revokeRefusals + 1 : 0;
+        boolean gaveUp = automatic && refusals >= maxAttempts;
+        int doublings = Math.min(LONGEST_BACKOFF_DOUBLINGS, Math.max(0, refusals - 1));
+        Instant due = gaveUp ? null : later(revokeAt, now.plus(REVOKE_REFUSED_BACKOFF.multipliedBy(1L << doublings)));
+        Builder builder = builder(move.target(), now).claim(null).dueAt(due).revokeRefusals(refusals)
+                .revokeUncertain(revokeUncertain || claimUncertain())
+                .log(new HistoryEntry(now, Fact.REVOKE_REFUSED.name(), source, why));
+        if (gaveUp) {
+            builder.log(new HistoryEntry(now, Fact.REVOKE_GAVE_UP.name(), source,
+                    refusals + " automatic revokes refused"));
+        }
+        return builder.build();
+    }
+
+    private boolean claimUncertain() {
+        return claim != null && claim.uncertain();
     }
 
     /**
@@ -318,6 +407,8 @@ public record Message(
         private final List<HistoryEntry> history;
         private int historyDropped;
         private List<String> seenEvents;
+        private int revokeRefusals;
+        private boolean revokeUncertain;
         private long version;
 
         private Builder(Message from) {
@@ -333,6 +424,8 @@ public record Message(
             this.history = new ArrayList<>(from.history);
             this.historyDropped = from.historyDropped;
             this.seenEvents = from.seenEvents;
+            this.revokeRefusals = from.revokeRefusals;
+            this.revokeUncertain = from.revokeUncertain;
             this.version = from.version;
         }
 
@@ -391,6 +484,16 @@ public record Message(
             return this;
         }
 
+        public Builder revokeRefusals(int value) {
+            revokeRefusals = value;
+            return this;
+        }
+
+        public Builder revokeUncertain(boolean value) {
+            revokeUncertain = value;
+            return this;
+        }
+
         public Builder version(long value) {
             version = value;
             return this;
@@ -398,9 +501,9 @@ public record Message(
 
         public Message build() {
             return new Message(from.messageId, from.agentId, from.phoneNumber, state, from.deadline,
-                    from.rbmExpires, from.fingerprint, from.rbmPayload, from.createdAt, updatedAt,
+                    from.rbmExpireTime, from.fingerprint, from.rbmPayload, from.createdAt, updatedAt,
                     deliveredAt, readAt, revokedAt, from.revokeAt, claim, dueAt, fallback, history,
-                    historyDropped, seenEvents, version);
+                    historyDropped, seenEvents, revokeRefusals, revokeUncertain, version);
         }
     }
 }

@@ -6,7 +6,8 @@ import java.util.Objects;
 /**
  * What a caller asks to track.
  *
- * @param rbmExpires RBM was told to expire the message at its deadline itself
+ * @param rbmExpireTime the expiry RBM was given with the message (our send's {@code expireTime}, or the
+ *     agent's own for a message it sent itself), or null when RBM does not expire it by itself
  * @param fingerprint identifies the request, so a repeat can be told from a conflicting one
  * @param rbmPayload the agent message as sent to RBM, kept to resend it; null for tracked messages
  */
@@ -15,7 +16,7 @@ public record NewMessage(
         String agentId,
         String phoneNumber,
         Instant deadline,
-        boolean rbmExpires,
+        Instant rbmExpireTime,
         String fingerprint,
         String rbmPayload,
         Fallback fallback) {
@@ -27,5 +28,12 @@ public record NewMessage(
         Objects.requireNonNull(deadline, "deadline");
         Objects.requireNonNull(fingerprint, "fingerprint");
         Objects.requireNonNull(fallback, "fallback");
+    }
+
+    /** @param rbmExpires our send gives RBM the deadline as its expiry */
+    public NewMessage(String messageId, String agentId, String phoneNumber, Instant deadline, boolean rbmExpires,
+            String fingerprint, String rbmPayload, Fallback fallback) {
+        this(messageId, agentId, phoneNumber, deadline, rbmExpires ? deadline : null, fingerprint, rbmPayload,
+                fallback);
     }
 }

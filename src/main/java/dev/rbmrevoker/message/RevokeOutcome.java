@@ -22,6 +22,12 @@ public sealed interface RevokeOutcome {
     record Rejected(int status, String reason) implements RevokeOutcome {
     }
 
-    record Unavailable(String reason, Duration retryAfter) implements RevokeOutcome {
+    /**
+     * RBM could not be reached or kept failing within the budget.
+     *
+     * @param afterUnansweredAttempt an attempt got no answer (timeout, dropped connection, lost answer), so
+     *     it may have removed the message; attempts RBM answered, even with a 5xx, revoked nothing
+     */
+    record Unavailable(String reason, Duration retryAfter, boolean afterUnansweredAttempt) implements RevokeOutcome {
     }
 }

@@ -8,6 +8,8 @@ public enum Metric {
     FALLEN_BACK("fallenBack", "Count"),
     FALLBACK_FAILED("fallbackFailed", "Count"),
     DELIVERED_AFTER_REVOKE("deliveredAfterRevoke", "Count"),
+    /** RBM refused REVOKE_MAX_ATTEMPTS automatic revokes of a message: the sweep stopped revoking it (alarmed). */
+    REVOKE_REFUSED("revokeRefused", "Count"),
     SWEEP_DUE("sweepDue", "Count"),
     SWEEP_FAILED("sweepFailed", "Count"),
     /** How late the sweep did the work it found (done time minus due time), worst item of a sweep. */

@@ -134,7 +134,7 @@ public class RbmClient implements RbmGateway {
             answer = call.run(auth -> api.revoke(phone, messageId, agentId, auth));
         } catch (GiveUp e) {
             call.log(Logger.Level.WARN, "unavailable: " + e.reason, -1);
-            return new RevokeOutcome.Unavailable(e.reason, e.retryAfter);
+            return new RevokeOutcome.Unavailable(e.reason, e.retryAfter, call.unansweredAttempts > 0);
         }
         int status = answer.status();
         if (status >= 200 && status < 300) {
@@ -154,7 +154,7 @@ public class RbmClient implements RbmGateway {
         if (status == 401) {
             String reason = "RBM refused a freshly fetched access token (401): check the service account and agent";
             call.log(Logger.Level.ERROR, reason, status);
-            return new RevokeOutcome.Unavailable(reason, AUTH_RETRY_AFTER);
+            return new RevokeOutcome.Unavailable(reason, AUTH_RETRY_AFTER, call.unansweredAttempts > 0);
         }
         if (status >= 400 && status < 500) {
             String reason = answer.reason();
@@ -163,7 +163,7 @@ public class RbmClient implements RbmGateway {
         }
         String reason = "unexpected answer " + status + ": " + answer.reason();
         call.log(Logger.Level.WARN, reason, status);
-        return new RevokeOutcome.Unavailable(reason, DEFAULT_RETRY_AFTER);
+        return new RevokeOutcome.Unavailable(reason, DEFAULT_RETRY_AFTER, call.unansweredAttempts > 0);
     }
 
     /**
@@ -330,6 +330,8 @@ public class RbmClient implements RbmGateway {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 pending.cancel(true);
+                // The request may have gone out: its answer is what we stopped waiting for.
+                unansweredAttempts++;
                 throw new GiveUp("interrupted", DEFAULT_RETRY_AFTER);
             }
             int status;

@@ -3,7 +3,6 @@ package dev.rbmrevoker.revoke;
 import dev.rbmrevoker.config.LifecycleConfig;
 import dev.rbmrevoker.fallback.FallbackConfig;
 import dev.rbmrevoker.fallback.FallbackDispatcher;
-import dev.rbmrevoker.message.Fact;
 import dev.rbmrevoker.message.Fallback;
 import dev.rbmrevoker.message.FallbackReason;
 import dev.rbmrevoker.message.FallbackState;
@@ -38,9 +37,6 @@ import org.jboss.logging.Logger;
 public class RevokeService {
 
     private static final Logger LOG = Logger.getLogger(RevokeService.class);
-    /** How a revoke RBM refused (and so did not perform) is noted in history. */
-    private static final String REFUSED = "RBM refused the revoke: ";
-
     private final MessageStore store;
     private final MessageUpdater updater;
     private final RbmGateway rbm;
@@ -49,6 +45,7 @@ public class RevokeService {
     private final Clock clock;
     private final Duration callBudget;
     private final boolean fallbackOnAmbiguous;
+    private final int revokeMaxAttempts;
     private final Metrics metrics;
 
     public RevokeService(MessageStore store, MessageUpdater updater, RbmGateway rbm, FallbackDispatcher fallback,
@@ -61,6 +58,7 @@ public class RevokeService {
         this.clock = clock;
         this.callBudget = lifecycle.callBudget();
         this.fallbackOnAmbiguous = fallbackConfig.onAmbiguous();
+        this.revokeMaxAttempts = Math.max(1, lifecycle.revokeMaxAttempts());
         this.metrics = metrics;
     }
 
@@ -136,6 +134,11 @@ public class RevokeService {
             metrics.count(Metric.REVOKED);
         } else if (recorded.state() == MessageState.DELIVERED && claimed.state() == MessageState.REVOKING) {
             metrics.count(Metric.DELIVERED);
+        } else if (outcome instanceof RevokeOutcome.Rejected && recorded.revokesGaveUp()) {
+            metrics.count(Metric.REVOKE_REFUSED);
+            LOG.errorf("RBM refused %d automatic revokes of message %s of agent %s: the sweep stops revoking it"
+                    + " (REVOKE_GAVE_UP); a revoke through the API re-arms it", recorded.revokeRefusals(),
+                    recorded.messageId(), recorded.agentId());
         }
         FallbackDispatcher.Dispatch dispatch = recorded.fallback().state() == FallbackState.PENDING
                 ? fallback.handOver(recorded, source, budget.minus(Duration.between(started, clock.instant())))
@@ -164,28 +167,23 @@ public class RevokeService {
                 return current.revoked(explicit, source, now);
             }
             if (outcome instanceof RevokeOutcome.Gone gone) {
-                boolean ambiguous = gone.afterUnansweredAttempt() || current.revokeGoneIsAmbiguous(now)
-                        || mayHaveRevokedBefore(claimed);
+                boolean ambiguous = gone.afterUnansweredAttempt() || current.revokeGoneIsAmbiguous(now);
                 if (ambiguous && fallbackOnAmbiguous) {
                     return current.revoked(explicit, source, now);
                 }
                 return current.delivered(source, now);
             }
-            String why = outcome instanceof RevokeOutcome.Rejected rejected
-                    ? REFUSED + rejected.reason()
-                    : "RBM unavailable: " + ((RevokeOutcome.Unavailable) outcome).reason();
-            return current.state() == MessageState.REVOKING ? current.releaseRevoke(why, source, now) : current;
+            if (current.state() != MessageState.REVOKING) {
+                return current;
+            }
+            if (outcome instanceof RevokeOutcome.Rejected rejected) {
+                return current.revokeRefused("RBM " + rejected.status() + ": " + rejected.reason(), revokeMaxAttempts,
+                        source, now);
+            }
+            RevokeOutcome.Unavailable unavailable = (RevokeOutcome.Unavailable) outcome;
+            return current.releaseRevoke("RBM unavailable: " + unavailable.reason(),
+                    unavailable.afterUnansweredAttempt(), source, now);
         });
-    }
-
-    /**
-     * Whether an earlier revoke of ours may have reached RBM without its answer being recorded (RBM
-     * unavailable or its answer lost, or a claim that died): then RBM's 404 may mean that we removed the
-     * message ourselves, not that it was delivered.
-     */
-    private static boolean mayHaveRevokedBefore(Message claimed) {
-        return claimed.history().stream().anyMatch(entry -> Fact.REVOKE_RETRY.name().equals(entry.event())
-                && (entry.detail() == null || !entry.detail().startsWith(REFUSED)));
     }
 
     /** The answer when the state leaves nothing to revoke, or empty when a revoke may be claimed. */

@@ -23,6 +23,13 @@ public sealed interface SendResult {
     record Conflicting(Message message) implements SendResult {
     }
 
+    /**
+     * The message is still SENDING but its deadline has passed: it is never sent to RBM now. The sweep
+     * settles it by a revoke.
+     */
+    record DeadlinePassed(Message message) implements SendResult {
+    }
+
     /** RBM could not be reached within the budget; the message stays SENDING and a repeat finishes it. */
     record Unavailable(Message message, String reason, Duration retryAfter) implements SendResult {
     }

@@ -74,15 +74,13 @@ public class SendService {
         try {
             recorded = store.create(Message.sending(spec, timing, now));
         } catch (MessageExistsException e) {
-            Message existing = e.existing();
-            if (!existing.fingerprint().equals(command.fingerprint())) {
-                return new SendResult.Conflicting(existing);
+            SendResult repeat = repeatOf(e.existing(), command.fingerprint());
+            if (!(repeat instanceof SendResult.Repeated) || e.existing().state() != MessageState.SENDING) {
+                return repeat;
             }
-            if (existing.state() != MessageState.SENDING) {
-                return new SendResult.Repeated(existing);
-            }
-            recorded = existing;
+            recorded = e.existing();
         }
+        // A repeat of a send left in SENDING finishes it, unless its deadline (a ttl's, from the first request) passed.
         return finishSend(recorded, Source.API, callBudget);
     }
 
@@ -95,7 +93,7 @@ public class SendService {
     private SendResult trackLogged(TrackCommand command) {
         Instant now = clock.instant();
         NewMessage spec = new NewMessage(command.messageId(), command.agentId(), command.phoneNumber(),
-                command.deadline(), false, command.fingerprint(), null, command.fallback());
+                command.deadline(), command.rbmExpireTime(), command.fingerprint(), null, command.fallback());
         if (!command.deadline().isAfter(now)) {
             return repeatOrRefuse(command.messageId(), command.fingerprint(), command.deadline());
         }
@@ -109,7 +107,13 @@ public class SendService {
         }
     }
 
-    /** Sends a SENDING message through RBM and records RBM's answer; the sweep uses it for sends left behind. */
+    /**
+     * Sends a SENDING message through RBM and records RBM's answer; the sweep uses it for sends left behind.
+     * A message whose deadline has passed is never sent: the answer is {@link SendResult.DeadlinePassed}.
+     * The call ends by the deadline, and carries RBM's expiry only while the deadline is at least
+     * {@link Message#RBM_EXPIRY_MIN_AHEAD} away (the message still counts as RBM-expiring when an earlier
+     * attempt carried one).
+     */
     public SendResult finishSend(Message sending, Source source, Duration budget) {
         try (MessageLog log = MessageLog.of(sending.messageId(), sending.agentId())) {
             return finishSendLogged(sending, source, budget);
@@ -118,9 +122,18 @@ public class SendService {
 
     private SendResult finishSendLogged(Message sending, Source source, Duration budget) {
         Instant started = clock.instant();
+        if (!started.isBefore(sending.deadline())) {
+            LOG.infof("Message %s of agent %s is not sent: its deadline %s has passed", sending.messageId(),
+                    sending.agentId(), sending.deadline());
+            return new SendResult.DeadlinePassed(sending);
+        }
+        Instant expireTime = sending.rbmExpires() && Message.rbmShouldExpire(sending.rbmExpireTime(), started)
+                ? sending.rbmExpireTime()
+                : null;
+        Duration untilDeadline = Duration.between(started, sending.deadline());
         OutgoingMessage outgoing = new OutgoingMessage(sending.agentId(), sending.phoneNumber(),
-                sending.messageId(), sending.rbmPayload(), sending.rbmExpires() ? sending.deadline() : null);
-        SendOutcome outcome = rbm.send(outgoing, budget);
+                sending.messageId(), sending.rbmPayload(), expireTime);
+        SendOutcome outcome = rbm.send(outgoing, budget.compareTo(untilDeadline) < 0 ? budget : untilDeadline);
         if (outcome instanceof SendOutcome.Unavailable unavailable) {
             LOG.warnf("Message %s of agent %s stays SENDING: RBM unavailable (%s)", sending.messageId(),
                     sending.agentId(), unavailable.reason());
@@ -155,9 +168,14 @@ public class SendService {
                 .orElseThrow(() -> new DeadlinePassedException(deadline));
     }
 
-    private static SendResult repeatOf(Message existing, String fingerprint) {
-        return existing.fingerprint().equals(fingerprint)
-                ? new SendResult.Repeated(existing)
-                : new SendResult.Conflicting(existing);
+    /** A repeat answers the stored message; one whose send never finished and whose deadline passed stays unsent. */
+    private SendResult repeatOf(Message existing, String fingerprint) {
+        if (!existing.fingerprint().equals(fingerprint)) {
+            return new SendResult.Conflicting(existing);
+        }
+        if (existing.state() == MessageState.SENDING && !clock.instant().isBefore(existing.deadline())) {
+            return new SendResult.DeadlinePassed(existing);
+        }
+        return new SendResult.Repeated(existing);
     }
 }

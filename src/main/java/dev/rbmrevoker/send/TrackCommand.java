@@ -3,7 +3,11 @@ package dev.rbmrevoker.send;
 import dev.rbmrevoker.message.Fallback;
 import java.time.Instant;
 
-/** A validated request to watch a message the agent sent itself. */
+/**
+ * A validated request to watch a message the agent sent itself.
+ *
+ * @param rbmExpireTime the expiry the agent itself gave RBM, or null
+ */
 public record TrackCommand(String messageId, String agentId, String phoneNumber, Instant deadline,
-        Fallback fallback, String fingerprint) {
+        Instant rbmExpireTime, Fallback fallback, String fingerprint) {
 }

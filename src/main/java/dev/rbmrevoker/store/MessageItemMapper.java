@@ -29,6 +29,8 @@ final class MessageItemMapper {
     static final String PHONE_NUMBER = "phoneNumber";
     static final String DEADLINE = "deadline";
     static final String RBM_EXPIRES = "rbmExpires";
+    /** Only when RBM's expiry is not the deadline (the agent's own, for a tracked message). */
+    static final String RBM_EXPIRE_TIME = "rbmExpireTime";
     static final String FINGERPRINT = "fingerprint";
     static final String RBM_PAYLOAD = "rbmPayload";
     static final String CREATED_AT = "createdAt";
@@ -42,10 +44,13 @@ final class MessageItemMapper {
     static final String HISTORY = "history";
     static final String HISTORY_DROPPED = "historyDropped";
     static final String SEEN_EVENTS = "seenEvents";
+    static final String REVOKE_REFUSALS = "revokeRefusals";
+    static final String REVOKE_UNCERTAIN = "revokeUncertain";
 
     /** Attributes a message may lack; a change that drops one removes it from the item. */
-    static final Set<String> OPTIONAL = Set.of(RBM_PAYLOAD, DELIVERED_AT, READ_AT, REVOKED_AT, CLAIM,
-            MessagesTable.DUE_AT, MessagesTable.DUE_SHARD, MessagesTable.EXPIRES_AT);
+    static final Set<String> OPTIONAL = Set.of(RBM_PAYLOAD, RBM_EXPIRE_TIME, DELIVERED_AT, READ_AT, REVOKED_AT,
+            CLAIM, MessagesTable.DUE_AT, MessagesTable.DUE_SHARD, MessagesTable.EXPIRES_AT, REVOKE_REFUSALS,
+            REVOKE_UNCERTAIN);
 
     private final Duration retention;
 
@@ -61,6 +66,9 @@ final class MessageItemMapper {
         item.put(MessagesTable.STATE, s(m.state().name()));
         item.put(DEADLINE, n(m.deadline()));
         item.put(RBM_EXPIRES, AttributeValue.fromBool(m.rbmExpires()));
+        if (m.rbmExpires() && !m.rbmExpireTime().equals(m.deadline())) {
+            item.put(RBM_EXPIRE_TIME, n(m.rbmExpireTime()));
+        }
         item.put(FINGERPRINT, s(m.fingerprint()));
         putIfPresent(item, RBM_PAYLOAD, m.rbmPayload() == null ? null : s(m.rbmPayload()));
         item.put(CREATED_AT, n(m.createdAt()));
@@ -74,14 +82,22 @@ final class MessageItemMapper {
             item.put(MessagesTable.DUE_AT, n(m.dueAt()));
             item.put(MessagesTable.DUE_SHARD, s(MessagesTable.shardOf(m.messageId())));
         }
-        if (m.isSettled()) {
-            long expiry = m.updatedAt().plus(retention).getEpochSecond();
-            item.put(MessagesTable.EXPIRES_AT, AttributeValue.fromN(Long.toString(expiry)));
+        Instant expiresAt = m.isSettled() ? m.updatedAt().plus(retention)
+                : m.revokesGaveUp() ? m.deadline().plus(retention)
+                : null;
+        if (expiresAt != null) {
+            item.put(MessagesTable.EXPIRES_AT, AttributeValue.fromN(Long.toString(expiresAt.getEpochSecond())));
         }
         item.put(FALLBACK, fallback(m.fallback()));
         item.put(HISTORY, AttributeValue.fromL(m.history().stream().map(MessageItemMapper::history).toList()));
         item.put(HISTORY_DROPPED, AttributeValue.fromN(Integer.toString(m.historyDropped())));
         item.put(SEEN_EVENTS, AttributeValue.fromL(m.seenEvents().stream().map(MessageItemMapper::s).toList()));
+        if (m.revokeRefusals() > 0) {
+            item.put(REVOKE_REFUSALS, AttributeValue.fromN(Integer.toString(m.revokeRefusals())));
+        }
+        if (m.revokeUncertain()) {
+            item.put(REVOKE_UNCERTAIN, AttributeValue.fromBool(true));
+        }
         item.put(MessagesTable.VERSION, AttributeValue.fromN(Long.toString(m.version())));
         return item;
     }
@@ -93,7 +109,7 @@ final class MessageItemMapper {
                 str(item, PHONE_NUMBER),
                 MessageState.valueOf(str(item, MessagesTable.STATE)),
                 instant(item, DEADLINE),
-                item.get(RBM_EXPIRES).bool(),
+                rbmExpireTime(item),
                 str(item, FINGERPRINT),
                 str(item, RBM_PAYLOAD),
                 instant(item, CREATED_AT),
@@ -108,7 +124,14 @@ final class MessageItemMapper {
                 item.get(HISTORY).l().stream().map(v -> history(v.m())).toList(),
                 Integer.parseInt(item.get(HISTORY_DROPPED).n()),
                 item.get(SEEN_EVENTS).l().stream().map(AttributeValue::s).toList(),
+                item.containsKey(REVOKE_REFUSALS) ? Integer.parseInt(item.get(REVOKE_REFUSALS).n()) : 0,
+                item.containsKey(REVOKE_UNCERTAIN) && item.get(REVOKE_UNCERTAIN).bool(),
                 Long.parseLong(item.get(MessagesTable.VERSION).n()));
+    }
+
+    private static Instant rbmExpireTime(Map<String, AttributeValue> item) {
+        Instant own = instant(item, RBM_EXPIRE_TIME);
+        return own != null ? own : item.get(RBM_EXPIRES).bool() ? instant(item, DEADLINE) : null;
     }
 
     private static AttributeValue claim(RevokeClaim claim) {

@@ -223,7 +223,10 @@ public class Sweeper {
         if (store.transition(message, claim) instanceof TransitionResult.Applied applied) {
             LOG.infof("Resending message %s of agent %s left in SENDING", message.messageId(), message.agentId());
             SendResult result = sends.finishSend(applied.message(), Source.SWEEP, budget);
-            if (result instanceof SendResult.Unavailable) {
+            if (result instanceof SendResult.DeadlinePassed passed) {
+                // The deadline came while this resend was claimed: never sent late, settled by a revoke instead.
+                count(revokes.revokeDue(passed.message(), reasonFor(passed.message()), budget), tally);
+            } else if (result instanceof SendResult.Unavailable) {
                 tally.failed.incrementAndGet();
             } else {
                 countFallback(result.message(), tally);

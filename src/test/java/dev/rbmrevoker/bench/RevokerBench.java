@@ -465,7 +465,7 @@ class RevokerBench {
         long spreadMs = spreadS * 1000L;
         parallel(8, n, i -> {
             Instant deadline = start.plusMillis(spreadMs * i / n);
-            SendResult r = sends.track(new TrackCommand(ids.get(i), RevokerResource.AGENT, PHONE, deadline,
+            SendResult r = sends.track(new TrackCommand(ids.get(i), RevokerResource.AGENT, PHONE, deadline, null,
                     Fallback.requested(null, true), "fp-" + i));
             if (!(r instanceof SendResult.Created)) {
                 throw new IllegalStateException("track: " + r);

@@ -336,7 +336,7 @@ class ChaosTest {
             Instant deadline = Instant.now().plusMillis(plan.deadlineAfterMs());
             latestDeadline.accumulateAndGet(deadline.toEpochMilli(), Math::max);
             if (plan.kind() == Kind.TRACK) {
-                SendResult result = sends.track(new TrackCommand(plan.id(), AGENT, plan.phone(), deadline,
+                SendResult result = sends.track(new TrackCommand(plan.id(), AGENT, plan.phone(), deadline, null,
                         plan.fallback(), "chaos-track:" + plan.id()));
                 tally(outcomes, "track:" + result.getClass().getSimpleName());
                 return;

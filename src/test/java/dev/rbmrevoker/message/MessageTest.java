@@ -232,7 +232,7 @@ class MessageTest {
             Message claimed = pending().claimRevoke(FallbackReason.REVOKED_ON_REQUEST, true, LEASE, Source.API,
                     at(60));
 
-            Message released = claimed.releaseRevoke("RBM unavailable", Source.API, at(70));
+            Message released = claimed.releaseRevoke("RBM unavailable", false, Source.API, at(70));
 
             assertEquals(MessageState.PENDING, released.state());
             assertNull(released.claim());

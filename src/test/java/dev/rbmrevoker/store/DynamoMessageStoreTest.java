@@ -90,9 +90,9 @@ class DynamoMessageStoreTest {
         Message first = store.create(Messages.pending(NOW, NOW.plusSeconds(60)));
         Message other = Messages.sending(NOW, NOW.plusSeconds(600)).toBuilder().build();
         Message sameId = new Message(first.messageId(), other.agentId(), other.phoneNumber(), other.state(),
-                other.deadline(), other.rbmExpires(), "other", other.rbmPayload(), other.createdAt(),
+                other.deadline(), other.rbmExpireTime(), "other", other.rbmPayload(), other.createdAt(),
                 other.updatedAt(), null, null, null, other.revokeAt(), null, other.dueAt(), other.fallback(),
-                other.history(), 0, List.of(), 0);
+                other.history(), 0, List.of(), 0, false, 0);
 
         MessageExistsException e = assertThrows(MessageExistsException.class, () -> store.create(sameId));
 
@@ -222,7 +222,7 @@ class DynamoMessageStoreTest {
             Instant at = NOW.plusSeconds(i);
             message = transition(message, message.claimRevoke(FallbackReason.DEADLINE_PASSED, true,
                     Duration.ofMinutes(2), Source.SWEEP, at));
-            message = transition(message, message.releaseRevoke("RBM unavailable", Source.SWEEP, at));
+            message = transition(message, message.releaseRevoke("RBM unavailable", false, Source.SWEEP, at));
         }
 
         Message stored = store.get(message.messageId()).orElseThrow();
