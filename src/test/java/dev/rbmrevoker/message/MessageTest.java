@@ -60,7 +60,7 @@ class MessageTest {
     class Creating {
 
         @Test
-        void aSendingRecordIsSendingAndDueForResendAMinuteLater() {
+        void aSendingRecordIsSendingAndDueForResendAMinuteLaterWhenItsDeadlineIsFurther() {
             Message message = sending();
 
             assertEquals(MessageState.SENDING, message.state());
@@ -597,6 +597,108 @@ class MessageTest {
 
             assertThrows(IllegalTransitionException.class, () -> undeliverable.fallbackProgress(Channel.CALLBACK,
                     sent(at(2)), null, Source.SWEEP, at(2)));
+        }
+    }
+
+    /** Issue 12 items 3, 4 and 6: refused revokes, SENDING due times, and what a revoke's 404 proves. */
+    @Nested
+    class RefusalsAndAmbiguity {
+
+        static final int MAX = 5;
+
+        Message refusedAutomatically(Message message, Instant now) {
+            return message.claimRevoke(FallbackReason.DEADLINE_PASSED, true, LEASE, Source.SWEEP, now)
+                    .revokeRefused("RBM 403: no", MAX, Source.SWEEP, now);
+        }
+
+        @Test
+        void aSendingRecordWhoseDeadlineComesFirstIsDueAtItsDeadline() {
+            Message message = Messages.sending(T0, T0.plusSeconds(30));
+
+            assertEquals(T0.plusSeconds(30), message.dueAt());
+            assertEquals(T0.plusSeconds(30), message.claimResend(TIMING.resendAfter(), Source.SWEEP, at(30)).dueAt());
+        }
+
+        @Test
+        void automaticRefusalsBackOff1248MinutesThenGiveUpAfterTheFifth() {
+            Message message = pending();
+            Instant now = DEADLINE;
+            for (int refusal = 1; refusal < MAX; refusal++) {
+                message = refusedAutomatically(message, now);
+                assertEquals(MessageState.PENDING, message.state());
+                assertEquals(refusal, message.revokeRefusals());
+                assertEquals(now.plus(Duration.ofMinutes(1L << (refusal - 1))), message.dueAt());
+                assertLast(message, "REVOKE_REFUSED", Source.SWEEP, now, "RBM 403: no");
+                now = message.dueAt();
+            }
+
+            Message gaveUp = refusedAutomatically(message, now);
+
+            assertNull(gaveUp.dueAt());
+            assertTrue(gaveUp.revokesGaveUp());
+            assertEquals(List.of("REVOKE_REFUSED", "REVOKE_GAVE_UP"),
+                    events(gaveUp).subList(gaveUp.history().size() - 2, gaveUp.history().size()));
+            assertEquals(FallbackState.WAITING, gaveUp.fallback().state(), "no fallback");
+            assertFalse(gaveUp.isSettled());
+        }
+
+        @Test
+        void aRefusedRevokeOnRequestReArmsTheAutomaticOnes() {
+            Message gaveUp = pending().toBuilder().revokeRefusals(MAX).dueAt(null).build();
+            Instant now = DEADLINE.plusSeconds(600);
+
+            Message claimed = gaveUp.claimRevoke(FallbackReason.REVOKED_ON_REQUEST, true, LEASE, Source.API, now);
+            Message refused = claimed.revokeRefused("RBM 400: bad", MAX, Source.API, now);
+
+            assertEquals(0, refused.revokeRefusals());
+            assertEquals(now.plus(Duration.ofMinutes(1)), refused.dueAt());
+            assertLast(refused, "REVOKE_REFUSED", Source.API, now, "RBM 400: bad");
+        }
+
+        @Test
+        void aRefusedRevokeOnRequestBeforeTheDeadlineLeavesTheMessageDueAtItsDeadline() {
+            Message refused = pending().claimRevoke(FallbackReason.REVOKED_ON_REQUEST, true, LEASE, Source.API, at(60))
+                    .revokeRefused("RBM 403: no", MAX, Source.API, at(60));
+
+            assertEquals(DEADLINE, refused.dueAt());
+        }
+
+        @Test
+        void a404AfterTtlExpirationRevokeFailedIsNotAmbiguous() {
+            Message expiring = Message.tracked(Messages.rbmExpiringSpec(DEADLINE, Fallback.none()), TIMING, T0);
+            assertTrue(expiring.revokeGoneIsAmbiguous(DEADLINE.plusSeconds(1)), "RBM's expiry may have removed it");
+
+            Message failed = expiring.ttlRevokeFailed(Source.WEBHOOK, DEADLINE.plusSeconds(1));
+
+            assertFalse(failed.revokeGoneIsAmbiguous(DEADLINE.plusSeconds(130)));
+        }
+
+        @Test
+        void aReleaseAfterAnsweredAttemptsLeavesA404Unambiguous_afterAnUnansweredOneNot() {
+            Message claimed = pending().claimRevoke(FallbackReason.REVOKED_ON_REQUEST, true, LEASE, Source.API, at(60));
+
+            Message answered = claimed.releaseRevoke("RBM unavailable: 503", false, Source.API, at(61));
+            Message unanswered = claimed.releaseRevoke("RBM unavailable: timeout", true, Source.API, at(61));
+
+            assertFalse(answered.revokeGoneIsAmbiguous(at(70)));
+            assertFalse(answered.claimRevoke(FallbackReason.REVOKED_ON_REQUEST, true, LEASE, Source.API, at(70))
+                    .claim().uncertain());
+            assertTrue(unanswered.revokeGoneIsAmbiguous(at(70)));
+            assertTrue(unanswered.claimRevoke(FallbackReason.REVOKED_ON_REQUEST, true, LEASE, Source.API, at(70))
+                    .claim().uncertain());
+        }
+
+        @Test
+        void theAgentsOwnRbmExpiryMakesALate404Ambiguous_andIsWaitedForBeforeTheSweepRevokes() {
+            Instant agentsExpiry = DEADLINE.minusSeconds(60);
+            NewMessage spec = new NewMessage("6f1c9c1e-0000-4000-8000-000000000001", "test-agent", "+16502530001",
+                    DEADLINE, agentsExpiry, "fingerprint", null, Fallback.none());
+
+            Message tracked = Message.tracked(spec, TIMING, T0);
+
+            assertEquals(agentsExpiry.plus(TIMING.ttlGrace()), tracked.dueAt());
+            assertFalse(tracked.revokeGoneIsAmbiguous(agentsExpiry.minusSeconds(1)));
+            assertTrue(tracked.revokeGoneIsAmbiguous(agentsExpiry));
         }
     }
 
