@@ -39,6 +39,8 @@ final class ApiDocs {
             String agentId,
             @Schema(format = "date-time") String deadline,
             @Schema(example = "PT10M") String ttl,
+            @Schema(format = "date-time", description = "The expiry the agent itself gave RBM, if any: after it, RBM's"
+                    + " 404 on a revoke may be its own expiry, settled by FALLBACK_ON_AMBIGUOUS") String rbmExpireTime,
             FallbackRequest fallback) {
     }
 
