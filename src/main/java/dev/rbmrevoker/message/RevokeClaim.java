@@ -9,8 +9,9 @@ import java.time.Instant;
  * @param leaseUntil after this instant anyone may retake the revoke
  * @param reason the fallback reason if this revoke succeeds
  * @param fallback whether a successful revoke triggers the fallback
- * @param uncertain RBM's 404 would not prove a delivery: an earlier holder of the lease may have
- *     revoked it already, or the send was never confirmed, so RBM may never have had it
+ * @param uncertain RBM's 404 would not prove a delivery: an earlier holder of the lease, or an earlier
+ *     attempt RBM never answered, may have revoked it already, or the send was never confirmed, so RBM
+ *     may never have had it
  */
 public record RevokeClaim(Instant leaseUntil, FallbackReason reason, boolean fallback, Source by,
         boolean uncertain) {
