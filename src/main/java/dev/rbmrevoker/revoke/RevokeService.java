@@ -37,6 +37,7 @@ import org.jboss.logging.Logger;
 public class RevokeService {
 
     private static final Logger LOG = Logger.getLogger(RevokeService.class);
+
     private final MessageStore store;
     private final MessageUpdater updater;
     private final RbmGateway rbm;
