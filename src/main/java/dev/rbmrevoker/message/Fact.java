@@ -10,5 +10,7 @@ public enum Fact {
     /** RBM reported revoking a message it had already reported delivered. */
     REVOKED_AFTER_DELIVERY,
     TTL_EXPIRATION_REVOKE_FAILED,
-    FALLBACK_RETRY
+    FALLBACK_RETRY,
+    /** RBM answered 200 to our revoke, then reported the message delivered inside the confirm window. */
+    REVOKE_NOT_HONOURED
 }

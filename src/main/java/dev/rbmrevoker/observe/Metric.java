@@ -8,6 +8,10 @@ public enum Metric {
     FALLEN_BACK("fallenBack", "Count"),
     FALLBACK_FAILED("fallbackFailed", "Count"),
     DELIVERED_AFTER_REVOKE("deliveredAfterRevoke", "Count"),
+    /** A fallback channel handed over without an answer (counted as sent; an SMS is never published twice). */
+    FALLBACK_UNCONFIRMED("fallbackUnconfirmed", "Count"),
+    /** RBM answered 200 to a revoke, then reported the message delivered inside the confirm window. */
+    REVOKE_NOT_HONOURED("revokeNotHonoured", "Count"),
     SWEEP_DUE("sweepDue", "Count"),
     SWEEP_FAILED("sweepFailed", "Count"),
     /** How late the sweep did the work it found (done time minus due time), worst item of a sweep. */
