@@ -130,6 +130,10 @@ class SweepResourceBudgetTest {
             public Duration retention() {
                 return Duration.ofDays(30);
             }
+
+            public Duration revokeConfirmWindow() {
+                return Duration.ofSeconds(5);
+            }
         };
     }
 }
