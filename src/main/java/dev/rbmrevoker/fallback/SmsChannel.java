@@ -54,7 +54,7 @@ public class SmsChannel implements FallbackChannel {
 
     private static final Logger LOG = Logger.getLogger(SmsChannel.class);
     /** One publish, connecting included: SNS answers in well under a second; a hand-over needs this much budget. */
-    static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(5);
+    static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(3);
     // Shorter than the publish timeout, so an unreachable SNS shows as a connect failure: provably nothing sent.
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
     // 4xx error codes that say "not now" rather than "never" (SNS's own and the SDK's usual ones).
