@@ -1,5 +1,6 @@
 package dev.rbmrevoker.fallback;
 
+import dev.rbmrevoker.config.LifecycleConfig;
 import dev.rbmrevoker.message.Channel;
 import dev.rbmrevoker.message.Message;
 import dev.rbmrevoker.message.PhoneNumbers;
@@ -39,7 +40,8 @@ import software.amazon.awssdk.services.sns.model.PublishResponse;
  * once per message. A publish that may have reached SNS without its answer (a timeout or a dropped
  * connection after the request went out) is {@link HandOver.Unconfirmed}, never retried; only a failure
  * that proves nothing was published (no connection, an SNS error answer, no credentials) is retried.
- * A publish gets a fixed timeout and starts only with that much time left ({@link #shortestBudget()}).
+ * A publish gets a fixed timeout ({@code FALLBACK_SMS_TIMEOUT}) and starts only with that much time left
+ * ({@link #shortestBudget()}).
  *
  * <p>The SNS client is built on the first hand-over, so a deployment with SMS disabled never needs AWS
  * credentials or a region for it. The SDK's own retries are off: the dispatcher owns retries and
@@ -53,8 +55,6 @@ public class SmsChannel implements FallbackChannel {
     static final String SENDER_ID = "AWS.SNS.SMS.SenderID";
 
     private static final Logger LOG = Logger.getLogger(SmsChannel.class);
-    /** One publish, connecting included: SNS answers in well under a second; a hand-over needs this much budget. */
-    static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(3);
     // Shorter than the publish timeout, so an unreachable SNS shows as a connect failure: provably nothing sent.
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
     // 4xx error codes that say "not now" rather than "never" (SNS's own and the SDK's usual ones).
@@ -65,15 +65,27 @@ public class SmsChannel implements FallbackChannel {
     private final Duration publishTimeout;
     private volatile SnsClient client;
 
+    /**
+     * @throws IllegalStateException when SMS is enabled with a publish timeout no call budget can cover:
+     *     no SMS could ever be started
+     */
     @Inject
-    public SmsChannel(FallbackConfig config) {
-        this(config, PUBLISH_TIMEOUT);
+    public SmsChannel(FallbackConfig config, LifecycleConfig lifecycle) {
+        this(config);
+        if (config.smsEnabled() && publishTimeout.compareTo(lifecycle.callBudget()) >= 0) {
+            throw new IllegalStateException("FALLBACK_SMS_TIMEOUT (" + publishTimeout + ") must be shorter than"
+                    + " CALL_BUDGET (" + lifecycle.callBudget() + "): a publish starts only when the budget covers"
+                    + " it, so no SMS would ever be sent");
+        }
     }
 
-    /** Tests shorten the publish timeout so that a timed-out publish does not cost them seconds. */
-    SmsChannel(FallbackConfig config, Duration publishTimeout) {
+    /** A channel checked on its own settings only. */
+    public SmsChannel(FallbackConfig config) {
         this.config = config;
-        this.publishTimeout = publishTimeout;
+        this.publishTimeout = config.smsTimeout();
+        if (publishTimeout.isNegative() || publishTimeout.isZero()) {
+            throw new IllegalStateException("FALLBACK_SMS_TIMEOUT must be positive, is " + publishTimeout);
+        }
         boolean oneKey = config.sms().accessKeyId().isPresent() != config.sms().secretAccessKey().isPresent();
         if (oneKey) {
             throw new IllegalStateException("FALLBACK_SMS_ACCESS_KEY_ID and FALLBACK_SMS_SECRET_ACCESS_KEY"
@@ -113,7 +125,7 @@ public class SmsChannel implements FallbackChannel {
             return refused(message, "the message asks for no SMS");
         }
         if (budget.compareTo(publishTimeout) < 0) {
-            return retry(message, "less time left than a publish may take (" + publishTimeout + ")");
+            return retry(message, "less time left than a publish may take (FALLBACK_SMS_TIMEOUT " + publishTimeout + ")");
         }
         long deadline = System.nanoTime() + budget.toNanos();
         SnsClient sns;

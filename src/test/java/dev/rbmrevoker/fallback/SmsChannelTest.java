@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.rbmrevoker.config.LifecycleConfig;
 import dev.rbmrevoker.local.sns.LocalSns;
 import dev.rbmrevoker.message.Channel;
 import dev.rbmrevoker.message.Message;
@@ -148,7 +149,7 @@ class SmsChannelTest {
 
     @Test
     void handOver_isUnconfirmed_whenSnsDoesNotAnswerWithinThePublishTimeout() throws InterruptedException {
-        SmsChannel channel = new SmsChannel(TestConfig.sms(sns.endpoint(), null), Duration.ofSeconds(1));
+        SmsChannel channel = new SmsChannel(TestConfig.sms(sns.endpoint(), null).withSmsTimeout(Duration.ofSeconds(1)));
         // Warm: the first hand-over builds the client, which can take seconds on a busy machine.
         assertInstanceOf(HandOver.Accepted.class, channel.handOver(FallbackMessages.revoked(), BUDGET));
         sns.delayNext(1, Duration.ofSeconds(2));
@@ -169,11 +170,11 @@ class SmsChannelTest {
     void handOver_startsNoPublish_whenTheBudgetIsShorterThanThePublishTimeout() {
         SmsChannel channel = channel(null);
 
-        HandOver result = channel.handOver(FallbackMessages.revoked(), SmsChannel.PUBLISH_TIMEOUT.minusMillis(1));
+        HandOver result = channel.handOver(FallbackMessages.revoked(), Duration.ofSeconds(3).minusMillis(1));
 
         assertInstanceOf(HandOver.RetryLater.class, result);
         assertEquals(0, sns.requests());
-        assertEquals(SmsChannel.PUBLISH_TIMEOUT, channel.shortestBudget());
+        assertEquals(Duration.ofSeconds(3), channel.shortestBudget(), "FALLBACK_SMS_TIMEOUT's default");
     }
 
     @Test
@@ -218,11 +219,24 @@ class SmsChannelTest {
     void start_fails_withHalfOfTheStaticCredentials() {
         TestConfig half = new TestConfig(Optional.empty(), Optional.empty(), Duration.ofSeconds(5), true,
                 Optional.empty(), 10, true, new TestConfig.TestSms(Optional.empty(), Optional.empty(),
-                        Optional.of("AKIDEXAMPLE"), Optional.empty()));
+                        Optional.of("AKIDEXAMPLE"), Optional.empty()), Duration.ofSeconds(3));
 
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> new SmsChannel(half));
 
         assertTrue(e.getMessage().contains("FALLBACK_SMS_SECRET_ACCESS_KEY"), e.getMessage());
+    }
+
+    @Test
+    void start_fails_whenNoCallBudgetCoversAPublish() {
+        LifecycleConfig lifecycle = (LifecycleConfig) java.lang.reflect.Proxy.newProxyInstance(
+                LifecycleConfig.class.getClassLoader(), new Class<?>[] {LifecycleConfig.class},
+                (proxy, method, args) -> method.getName().equals("callBudget") ? Duration.ofSeconds(2) : null);
+
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> new SmsChannel(TestConfig.sms(sns.endpoint(), null), lifecycle));
+
+        assertTrue(e.getMessage().contains("FALLBACK_SMS_TIMEOUT") && e.getMessage().contains("CALL_BUDGET"),
+                e.getMessage());
     }
 
     @Test
