@@ -289,6 +289,9 @@ class FallbackDispatcherTest {
         assertEquals(FallbackState.SENT, after.fallback().state());
         assertEquals(ChannelState.UNCONFIRMED, after.fallback().deliveries().get(Channel.SMS).state());
         assertTrue(after.dueAt() == null, "nothing left for the sweep");
+        io.restassured.RestAssured.given().when().get("/v1/messages/" + id).then().statusCode(200)
+                .body("state", org.hamcrest.Matchers.equalTo("FALLEN_BACK"))
+                .body("fallback.sms.delivery.state", org.hamcrest.Matchers.equalTo("UNCONFIRMED"));
         dispatcher.dispatch(dueNow(id), Source.SWEEP, BUDGET);
         assertEquals(1, RevokerResource.sns().publishes().size());
         assertEquals(1, RevokerResource.sns().requests());
