@@ -43,15 +43,22 @@ public record MessageView(
         return time == null ? null : time.truncatedTo(ChronoUnit.MILLIS);
     }
 
-    /** The fallback: the channels asked for, with each one's progress once triggered. */
+    /**
+     * The fallback: the channels asked for, with each one's progress once triggered ({@code PENDING},
+     * {@code SENDING}, {@code SENT}, {@code UNCONFIRMED}, {@code FAILED}).
+     *
+     * @param dueAt when a hand-over is scheduled: the end of a revoke's confirm window while WAITING, the
+     *     next attempt while PENDING; else null
+     */
     @RegisterForReflection
-    public record FallbackView(SmsView sms, CallbackView callback, String state, String reason, Instant sentAt) {
+    public record FallbackView(SmsView sms, CallbackView callback, String state, String reason, Instant sentAt,
+            Instant dueAt) {
 
         static FallbackView of(Fallback f) {
             SmsView sms = f.smsText() == null ? null : new SmsView(f.smsText(), delivery(f, Channel.SMS));
             CallbackView callback = f.callback() ? new CallbackView(delivery(f, Channel.CALLBACK)) : null;
             return new FallbackView(sms, callback, f.state().name(),
-                    f.reason() == null ? null : f.reason().name(), ms(f.sentAt()));
+                    f.reason() == null ? null : f.reason().name(), ms(f.sentAt()), ms(f.nextAttemptAt()));
         }
 
         private static DeliveryView delivery(Fallback f, Channel channel) {

@@ -23,6 +23,13 @@ public interface LifecycleConfig {
     @WithDefault("PT10S")
     Duration callBudget();
 
+    /**
+     * After RBM's 200 on a revoke, how long the fallback waits for a contradicting DELIVERED/READ event
+     * before it is handed over ({@code REVOKE_CONFIRM_WINDOW}); {@code PT0S} trusts the 200.
+     */
+    @WithDefault("PT5S")
+    Duration revokeConfirmWindow();
+
     /** How long finished messages are kept before DynamoDB's TTL removes them ({@code RETENTION}). */
     @WithDefault("P30D")
     Duration retention();

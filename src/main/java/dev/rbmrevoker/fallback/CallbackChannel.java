@@ -29,7 +29,8 @@ import java.util.concurrent.TimeoutException;
 import org.jboss.logging.Logger;
 
 /**
- * The signed fallback callback of API.md: one POST per hand-over, classified by its answer.
+ * The signed fallback callback of API.md: one POST per hand-over, classified by its answer. A callback
+ * is at least once: an attempt whose answer is lost is retried, with the same {@code Idempotency-Key}.
  *
  * <p>A callback URL without a secret fails the application start ({@link Startup}): an unsigned
  * callback would let anyone who finds the receiver's URL fake fallbacks, and a silently missing channel
@@ -41,6 +42,8 @@ public class CallbackChannel implements FallbackChannel {
 
     private static final Logger LOG = Logger.getLogger(CallbackChannel.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The same on every attempt of a message's callback (the messageId), so the receiver can drop repeats. */
+    static final String IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
 
     private final Optional<URI> url;
     private final String secret;
@@ -121,6 +124,7 @@ public class CallbackChannel implements FallbackChannel {
                 .header("User-Agent", "rbm-revoker")
                 .header(CallbackSignature.TIMESTAMP_HEADER, Long.toString(timestamp))
                 .header(CallbackSignature.SIGNATURE_HEADER, CallbackSignature.sign(secret, timestamp, body))
+                .header(IDEMPOTENCY_KEY_HEADER, message.messageId())
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                 .build();
         CompletableFuture<HttpResponse<Void>> call =

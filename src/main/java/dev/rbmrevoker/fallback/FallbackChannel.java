@@ -12,6 +12,11 @@ public interface FallbackChannel {
     /** Whether this deployment can serve the channel (SMS enabled, a callback URL set). */
     boolean isAvailable();
 
+    /** The least budget a hand-over may start with: one that could not finish in time is not started. */
+    default Duration shortestBudget() {
+        return Duration.ofMillis(1);
+    }
+
     /**
      * Hands the fallback of a revoked or undeliverable message to the channel.
      *

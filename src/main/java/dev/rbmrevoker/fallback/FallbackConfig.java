@@ -28,6 +28,13 @@ public interface FallbackConfig {
     @WithDefault("false")
     boolean smsEnabled();
 
+    /**
+     * The fixed limit of one SNS {@code Publish}, connecting included ({@code FALLBACK_SMS_TIMEOUT}); a
+     * publish starts only with this much budget left, so it must be shorter than {@code CALL_BUDGET}.
+     */
+    @WithDefault("PT3S")
+    Duration smsTimeout();
+
     /** The SNS {@code AWS.SNS.SMS.SenderID} of fallback SMS ({@code FALLBACK_SMS_SENDER_ID}); none: the carrier's default. */
     Optional<String> smsSenderId();
 

@@ -26,9 +26,14 @@ import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
- * Hands a message's fallback to its channels, each at most once: the channels due are claimed in one
- * conditional write (a lease, so a crash is retried later), handed over, and the results recorded.
- * Only a crash between a channel's acceptance and that record can repeat a hand-over.
+ * Hands a message's fallback to its channels: the channels due are claimed in one conditional write (a
+ * lease, so a crash is noticed later), handed over, and the results recorded.
+ *
+ * <p>An SMS goes at most once: a claim found expired (the dispatcher died after claiming it) or a publish
+ * whose answer was lost ends the channel UNCONFIRMED, counted as sent, never published again. A callback
+ * goes at least once: a lost answer or an expired claim is retried, every attempt with the same
+ * {@code Idempotency-Key}. A channel is started only when the budget covers it: an SMS left over (say,
+ * within a webhook's short budget) stays PENDING and due now, for the sweep.
  */
 @ApplicationScoped
 public class FallbackDispatcher {
@@ -81,14 +86,50 @@ public class FallbackDispatcher {
         }
     }
 
+    /**
+     * Hands over the fallback of a REVOKED message whose confirm window has passed with no delivery
+     * reported: one conditional write triggers it, then it is dispatched as usual.
+     */
+    public Dispatch confirmAndHandOver(Message message, Source source, Duration budget) {
+        try (MessageLog log = MessageLog.of(message.messageId(), message.agentId())) {
+            Instant started = clock.instant();
+            if (!message.revokeUnconfirmed() || message.fallback().nextAttemptAt().isAfter(started)) {
+                return new Dispatch(message, false);
+            }
+            TransitionResult confirmed = store.transition(message, message.revokeConfirmed(source, started));
+            if (!(confirmed instanceof TransitionResult.Applied applied)) {
+                // A delivery, RBM's expiry or another sweep came first; whatever is still owed stays due.
+                return new Dispatch(((TransitionResult.Conflict) confirmed).current().orElse(message), false);
+            }
+            LOG.infof("No delivery of message %s of agent %s reported within the revoke's confirm window:"
+                    + " handing its fallback over", message.messageId(), message.agentId());
+            Dispatch dispatch = dispatchLogged(applied.message(), source,
+                    budget.minus(Duration.between(started, clock.instant())));
+            boolean settled = dispatch.message().state() != message.state();
+            return new Dispatch(dispatch.message(), settled);
+        }
+    }
+
     private Dispatch dispatchLogged(Message message, Source source, Duration budget) {
         Instant now = clock.instant();
         List<Channel> due = dueChannels(message, now);
-        if (due.isEmpty()) {
+        // A claimed SMS whose lease ran out may have been published by the dispatcher that died: never again.
+        List<Channel> lost = due.stream().filter(channel -> channel == Channel.SMS
+                && message.fallback().deliveries().get(channel).state() == ChannelState.SENDING).toList();
+        List<Channel> startable = due.stream().filter(channel -> !lost.contains(channel) && fits(channel, budget))
+                .toList();
+        boolean leftForLater = lost.size() + startable.size() < due.size();
+        if (lost.isEmpty() && startable.isEmpty()) {
             return new Dispatch(message, false);
         }
         Message claimed = message;
-        for (Channel channel : due) {
+        for (Channel channel : lost) {
+            ChannelDelivery before = claimed.fallback().deliveries().get(channel);
+            claimed = claimed.fallbackProgress(channel, new ChannelDelivery(ChannelState.UNCONFIRMED,
+                    before.attempts(), now, "claimed at attempt " + before.attempts() + " by a hand-over that never"
+                            + " recorded its result; it may have been sent"), null, source, now);
+        }
+        for (Channel channel : startable) {
             ChannelDelivery before = claimed.fallback().deliveries().get(channel);
             claimed = claimed.fallbackProgress(channel,
                     new ChannelDelivery(ChannelState.SENDING, before.attempts() + 1, null, before.lastError()),
@@ -99,15 +140,27 @@ public class FallbackDispatcher {
             // Someone else changed the message first; what is still due is theirs or the sweep's.
             return new Dispatch(((TransitionResult.Conflict) claim).current().orElse(message), false);
         }
+        for (Channel channel : lost) {
+            LOG.warnf("Fallback %s of message %s of agent %s was claimed but never recorded: UNCONFIRMED, not"
+                    + " sent again", channel, message.messageId(), message.agentId());
+            metrics.count(Metric.FALLBACK_UNCONFIRMED);
+        }
         Map<Channel, ChannelDelivery> results = new EnumMap<>(Channel.class);
         Instant started = clock.instant();
-        for (Channel channel : due) {
+        for (Channel channel : startable) {
             Duration left = budget.minus(Duration.between(started, clock.instant()));
             ChannelDelivery attempt = applied.message().fallback().deliveries().get(channel);
             results.put(channel, handOverTo(channel, applied.message(), attempt.attempts(), left));
         }
-        Message recorded = updater.apply(applied.message(), current -> record(current, results, source));
-        boolean settledHere = recorded.state() != applied.message().state();
+        Message recorded = results.isEmpty() ? applied.message()
+                : updater.apply(applied.message(), current -> record(current, results, leftForLater, source));
+        results.forEach((channel, result) -> {
+            if (result.state() == ChannelState.UNCONFIRMED
+                    && result.equals(recorded.fallback().deliveries().get(channel))) {
+                metrics.count(Metric.FALLBACK_UNCONFIRMED);
+            }
+        });
+        boolean settledHere = recorded.state() != message.state();
         if (settledHere) {
             if (recorded.state() == MessageState.FALLEN_BACK) {
                 metrics.count(Metric.FALLEN_BACK);
@@ -120,8 +173,20 @@ public class FallbackDispatcher {
         return new Dispatch(recorded, settledHere);
     }
 
-    private Message record(Message current, Map<Channel, ChannelDelivery> results, Source source) {
+    /**
+     * @param leftForLater a channel due was not started for lack of budget: the fallback stays due now
+     */
+    private Message record(Message current, Map<Channel, ChannelDelivery> results, boolean leftForLater,
+            Source source) {
         Instant now = clock.instant();
+        // The earliest retry of any channel; every write of this record keeps it, whichever channel comes last.
+        Instant due = leftForLater ? now : null;
+        for (ChannelDelivery delivery : results.values()) {
+            Instant retry = nextAttempt(delivery, now);
+            if (retry != null && (due == null || retry.isBefore(due))) {
+                due = retry;
+            }
+        }
         Message next = current;
         for (Map.Entry<Channel, ChannelDelivery> result : results.entrySet()) {
             ChannelDelivery stored = next.fallback().deliveries().get(result.getKey());
@@ -129,8 +194,7 @@ public class FallbackDispatcher {
                     || stored.state() != ChannelState.SENDING) {
                 continue;
             }
-            ChannelDelivery delivery = result.getValue();
-            next = next.fallbackProgress(result.getKey(), delivery, nextAttempt(delivery, now), source, now);
+            next = next.fallbackProgress(result.getKey(), result.getValue(), due, source, now);
         }
         return next;
     }
@@ -156,6 +220,11 @@ public class FallbackDispatcher {
                     message.messageId(), message.agentId(), PhoneNumbers.mask(message.phoneNumber()), attempt);
             return new ChannelDelivery(ChannelState.SENT, attempt, clock.instant(), null);
         }
+        if (outcome instanceof HandOver.Unconfirmed unconfirmed) {
+            LOG.warnf("Fallback %s of message %s of agent %s handed over without an answer (attempt %d): %s",
+                    channel, message.messageId(), message.agentId(), attempt, unconfirmed.reason());
+            return new ChannelDelivery(ChannelState.UNCONFIRMED, attempt, clock.instant(), unconfirmed.reason());
+        }
         if (outcome instanceof HandOver.Refused refused) {
             LOG.errorf("Fallback %s of message %s of agent %s refused for good: %s", channel,
                     message.messageId(), message.agentId(), refused.reason());
@@ -165,6 +234,12 @@ public class FallbackDispatcher {
         LOG.warnf("Fallback %s of message %s of agent %s failed (attempt %d of %d): %s", channel,
                 message.messageId(), message.agentId(), attempt, maxAttempts, reason);
         return retryOrFail(attempt, reason);
+    }
+
+    private boolean fits(Channel channel, Duration budget) {
+        FallbackChannel served = channels.get(channel);
+        // An unavailable channel is failed at once, which takes no time.
+        return served == null || !served.isAvailable() || budget.compareTo(served.shortestBudget()) >= 0;
     }
 
     private ChannelDelivery retryOrFail(int attempt, String reason) {

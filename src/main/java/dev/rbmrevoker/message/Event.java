@@ -14,6 +14,11 @@ public enum Event {
     RELEASE_REVOKE,
     /** RBM removed the message: our revoke's 200, or its own expiry. */
     REVOKED,
+    /**
+     * Nothing contradicted a revoke RBM answered 200 within the confirm window (or RBM's own expiry
+     * confirmed it): its fallback is handed over.
+     */
+    REVOKE_CONFIRMED,
     DELIVERED,
     READ,
     /** Every channel of the fallback accepted it. */

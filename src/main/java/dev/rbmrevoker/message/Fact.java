@@ -14,5 +14,7 @@ public enum Fact {
     /** RBM answered a revoke with 400/403: it revoked nothing. */
     REVOKE_REFUSED,
     /** RBM refused {@code REVOKE_MAX_ATTEMPTS} automatic revokes: the sweep stops revoking the message. */
-    REVOKE_GAVE_UP
+    REVOKE_GAVE_UP,
+    /** RBM answered 200 to our revoke, then reported the message delivered inside the confirm window. */
+    REVOKE_NOT_HONOURED
 }

@@ -15,7 +15,8 @@ import java.util.Set;
  * @param reason set by whatever first moved the message to REVOKED or UNDELIVERABLE
  * @param sentAt when the last channel accepted the fallback
  * @param deliveries per requested channel, once the fallback is triggered
- * @param nextAttemptAt when a failed hand-over is due again, or null
+ * @param nextAttemptAt when the hand-over is due: while WAITING after a revoke RBM answered 200, the end
+ *     of its confirm window; while PENDING, the next attempt; else null
  */
 public record Fallback(
         String smsText,
@@ -71,6 +72,25 @@ public record Fallback(
         return new Fallback(smsText, callback, FallbackState.PENDING, firstReason, null, pending, now);
     }
 
+    /**
+     * A revoke RBM answered 200 for, not proven yet: the fallback stays WAITING until {@code handOverAt}
+     * (the confirm window's end) unless a delivery is reported first; the first reason stays.
+     */
+    Fallback awaitConfirmation(FallbackReason why, Instant handOverAt) {
+        FallbackReason firstReason = reason != null ? reason : why;
+        return new Fallback(smsText, callback, state, firstReason, sentAt, deliveries, handOverAt);
+    }
+
+    /** Whether a hand-over waits out a confirm window. */
+    boolean awaitsConfirmation() {
+        return state == FallbackState.WAITING && nextAttemptAt != null;
+    }
+
+    /** A delivery overturned the revoke: nothing is handed over or due any more. */
+    Fallback withdrawn() {
+        return new Fallback(smsText, callback, state, reason, sentAt, deliveries, null);
+    }
+
     Fallback withDelivery(Channel channel, ChannelDelivery delivery, Instant nextAttempt) {
         Map<Channel, ChannelDelivery> next = new EnumMap<>(Channel.class);
         next.putAll(deliveries);
@@ -81,7 +101,7 @@ public record Fallback(
                 && next.values().stream().noneMatch(d -> d.state() == ChannelState.PENDING
                         || d.state() == ChannelState.SENDING)) {
             nextState = FallbackState.FAILED;
-        } else if (next.values().stream().allMatch(d -> d.state() == ChannelState.SENT)) {
+        } else if (next.values().stream().allMatch(ChannelDelivery::handedOver)) {
             nextState = FallbackState.SENT;
             lastSent = delivery.sentAt();
         }

@@ -268,9 +268,54 @@ public record Message(
         return this;
     }
 
+    /**
+     * RBM answered 200 to our revoke. That is not proof (a DELIVERED event may follow), so the fallback
+     * waits {@code confirmWindow} for a contradicting delivery before it is handed over; a zero window
+     * trusts the 200 and hands it over at once, as does a revoke that asked for no fallback.
+     *
+     * @param reason why, or null to take the claim's reason when this completes a claimed revoke
+     */
+    public Message revokeAccepted(FallbackReason reason, Duration confirmWindow, Source source, Instant now) {
+        boolean wanted = claim == null || claim.fallback();
+        if (!(outcome(Event.REVOKED) instanceof Outcome.Move move) || confirmWindow.isZero() || !wanted
+                || fallback.state() != FallbackState.WAITING) {
+            return revoked(reason, source, now);
+        }
+        FallbackReason why = reason != null ? reason : Objects.requireNonNull(claim, "no reason and no claim").reason();
+        Fallback next = fallback.awaitConfirmation(why, now.plus(confirmWindow));
+        return builder(move.target(), now).claim(null).revokedAt(now).fallback(next).dueAt(next.nextAttemptAt())
+                .log(entry(move.target(), source, now, why.name())).build();
+    }
+
+    /** Whether this is REVOKED by a 200 whose fallback waits out the confirm window. */
+    public boolean revokeUnconfirmed() {
+        return state == MessageState.REVOKED && fallback.awaitsConfirmation();
+    }
+
+    /** The confirm window passed with no contradicting delivery: the fallback is handed over now. */
+    public Message revokeConfirmed(Source source, Instant now) {
+        if (outcome(Event.REVOKE_CONFIRMED) instanceof Outcome.Move move) {
+            Fallback next = fallback.trigger(fallback.reason(), true, now);
+            return builder(move.target(), now).fallback(next).dueAt(next.nextAttemptAt()).build();
+        }
+        return this;
+    }
+
+    /**
+     * RBM's own expiry removed the message ({@code TTL_EXPIRATION_REVOKED}): proof that it was not
+     * delivered, so it also confirms a revoke of ours that waits out its window.
+     */
+    public Message expiredByRbm(Source source, Instant now) {
+        return revokeUnconfirmed() ? revokeConfirmed(source, now)
+                : revoked(FallbackReason.TTL_EXPIRATION_REVOKED, source, now);
+    }
+
     /** RBM reported the message delivered. */
     public Message delivered(Source source, Instant now) {
         Outcome outcome = outcome(Event.DELIVERED);
+        if (outcome instanceof Outcome.Overturn overturn) {
+            return overturned(overturn, source, now).deliveredAt(now).build();
+        }
         if (outcome instanceof Outcome.Move move) {
             return builder(move.target(), now).claim(null).dueAt(null).deliveredAt(now)
                     .log(entry(move.target(), source, now, null)).build();
@@ -284,6 +329,10 @@ public record Message(
     /** RBM reported the message read; a read message was delivered even if DELIVERED never came. */
     public Message read(Source source, Instant now) {
         Outcome outcome = outcome(Event.READ);
+        if (outcome instanceof Outcome.Overturn overturn) {
+            return overturned(overturn, source, now).deliveredAt(deliveredAt != null ? deliveredAt : now).readAt(now)
+                    .build();
+        }
         if (outcome instanceof Outcome.Move move) {
             return builder(move.target(), now).claim(null).dueAt(null)
                     .deliveredAt(deliveredAt != null ? deliveredAt : now).readAt(now)
@@ -362,8 +411,16 @@ public record Message(
                 && state != MessageState.REVOKING;
     }
 
+    /** A delivery inside the confirm window: the revoke was not honoured, and no fallback goes. */
+    private Builder overturned(Outcome.Overturn overturn, Source source, Instant now) {
+        return builder(overturn.target(), now).claim(null).dueAt(null).fallback(fallback.withdrawn())
+                .log(entry(overturn.target(), source, now, null))
+                .log(new HistoryEntry(now, overturn.fact().name(), source, "RBM answered 200 to the revoke at "
+                        + revokedAt));
+    }
+
     private Outcome outcome(Event event) {
-        Outcome outcome = Transitions.of(state, event);
+        Outcome outcome = revokeUnconfirmed() ? Transitions.ofUnconfirmedRevoke(event) : Transitions.of(state, event);
         if (outcome instanceof Outcome.Refuse) {
             throw new IllegalTransitionException(state, event);
         }

@@ -7,6 +7,13 @@ public sealed interface Outcome {
     record Move(MessageState target) implements Outcome {
     }
 
+    /**
+     * The message moves to {@code target} against what was recorded first, because that was not proof
+     * yet; {@code fact} goes to history.
+     */
+    record Overturn(MessageState target, Fact fact) implements Outcome {
+    }
+
     /** The state stays; the conflicting fact is kept in history (the first evidence wins). */
     record Note(Fact fact) implements Outcome {
     }

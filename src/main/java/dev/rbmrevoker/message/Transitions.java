@@ -13,7 +13,8 @@ import static dev.rbmrevoker.message.MessageState.UNDELIVERABLE;
 /**
  * Every allowed transition, in one place. Conflicting evidence is settled by what arrived first: a
  * delivery after a revoke (or the reverse) leaves the state alone and is kept as a history fact.
- * DELIVERED and READ in either order end in READ.
+ * DELIVERED and READ in either order end in READ. The one exception, {@link #ofUnconfirmedRevoke}: a
+ * revoke RBM answered 200 is not proof until its confirm window has passed.
  */
 public final class Transitions {
 
@@ -56,19 +57,21 @@ public final class Transitions {
                 default -> REFUSE;
             };
             case DELIVERED -> switch (event) {
-                case ACCEPTED, DELIVERED -> SAME;
+                // A sweep that found the confirm window over, after a delivery overturned the revoke.
+                case ACCEPTED, DELIVERED, REVOKE_CONFIRMED -> SAME;
                 case READ -> move(READ);
                 case REVOKED -> note(Fact.REVOKED_AFTER_DELIVERY);
                 default -> REFUSE;
             };
             case READ -> switch (event) {
-                case ACCEPTED, DELIVERED, READ -> SAME;
+                case ACCEPTED, DELIVERED, READ, REVOKE_CONFIRMED -> SAME;
                 case REVOKED -> note(Fact.REVOKED_AFTER_DELIVERY);
                 default -> REFUSE;
             };
             case REVOKED -> switch (event) {
                 // A late answer to a send that RBM's own expiry already settled.
-                case ACCEPTED, REVOKED -> SAME;
+                // The fallback was handed over already: a late confirmation changes nothing.
+                case ACCEPTED, REVOKED, REVOKE_CONFIRMED -> SAME;
                 case DELIVERED, READ -> note(Fact.DELIVERED_AFTER_REVOKE);
                 case FALLEN_BACK -> move(FALLEN_BACK);
                 case FALLBACK_FAILED -> move(FALLBACK_FAILED);
@@ -83,10 +86,25 @@ public final class Transitions {
             };
             case REJECTED -> event == Event.REJECTED ? SAME : REFUSE;
             case FALLEN_BACK, FALLBACK_FAILED -> switch (event) {
-                case ACCEPTED, REVOKED -> SAME;
+                case ACCEPTED, REVOKED, REVOKE_CONFIRMED -> SAME;
                 case DELIVERED, READ -> note(Fact.DELIVERED_AFTER_REVOKE);
                 default -> event == finishedBy(state) ? SAME : REFUSE;
             };
+        };
+    }
+
+    /**
+     * A REVOKED message whose revoke RBM answered 200 and whose fallback still waits out
+     * {@code REVOKE_CONFIRM_WINDOW}: a delivery inside the window proves the revoke was not honoured and
+     * wins (no fallback); the window's end, or RBM's own expiry, confirms it and hands the fallback over.
+     */
+    public static Outcome ofUnconfirmedRevoke(Event event) {
+        return switch (event) {
+            case ACCEPTED, REVOKED -> SAME;
+            case DELIVERED -> overturn(DELIVERED);
+            case READ -> overturn(READ);
+            case REVOKE_CONFIRMED -> move(REVOKED);
+            default -> REFUSE;
         };
     }
 
@@ -96,6 +114,10 @@ public final class Transitions {
 
     private static Outcome move(MessageState target) {
         return new Outcome.Move(target);
+    }
+
+    private static Outcome overturn(MessageState target) {
+        return new Outcome.Overturn(target, Fact.REVOKE_NOT_HONOURED);
     }
 
     private static Outcome note(Fact fact) {

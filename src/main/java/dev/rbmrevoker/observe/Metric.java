@@ -10,6 +10,10 @@ public enum Metric {
     DELIVERED_AFTER_REVOKE("deliveredAfterRevoke", "Count"),
     /** RBM refused REVOKE_MAX_ATTEMPTS automatic revokes of a message: the sweep stopped revoking it (alarmed). */
     REVOKE_REFUSED("revokeRefused", "Count"),
+    /** A fallback channel handed over without an answer (counted as sent; an SMS is never published twice). */
+    FALLBACK_UNCONFIRMED("fallbackUnconfirmed", "Count"),
+    /** RBM answered 200 to a revoke, then reported the message delivered inside the confirm window. */
+    REVOKE_NOT_HONOURED("revokeNotHonoured", "Count"),
     SWEEP_DUE("sweepDue", "Count"),
     SWEEP_FAILED("sweepFailed", "Count"),
     /** How late the sweep did the work it found (done time minus due time), worst item of a sweep. */

@@ -47,6 +47,7 @@ public class RevokeService {
     private final Duration callBudget;
     private final boolean fallbackOnAmbiguous;
     private final int revokeMaxAttempts;
+    private final Duration confirmWindow;
     private final Metrics metrics;
 
     public RevokeService(MessageStore store, MessageUpdater updater, RbmGateway rbm, FallbackDispatcher fallback,
@@ -60,6 +61,10 @@ public class RevokeService {
         this.callBudget = lifecycle.callBudget();
         this.fallbackOnAmbiguous = fallbackConfig.onAmbiguous();
         this.revokeMaxAttempts = Math.max(1, lifecycle.revokeMaxAttempts());
+        this.confirmWindow = lifecycle.revokeConfirmWindow();
+        if (confirmWindow.isNegative()) {
+            throw new IllegalStateException("REVOKE_CONFIRM_WINDOW must not be negative, is " + confirmWindow);
+        }
         this.metrics = metrics;
     }
 
@@ -165,7 +170,8 @@ public class RevokeService {
             // The claim's reason stands unless the claim is gone (someone else settled it meanwhile).
             FallbackReason explicit = current.claim() == null ? FallbackReason.DEADLINE_PASSED : null;
             if (outcome instanceof RevokeOutcome.Revoked) {
-                return current.revoked(explicit, source, now);
+                // A 200 is not proof: the fallback waits out the confirm window for a contradicting delivery.
+                return current.revokeAccepted(explicit, confirmWindow, source, now);
             }
             if (outcome instanceof RevokeOutcome.Gone gone) {
                 boolean ambiguous = gone.afterUnansweredAttempt() || current.revokeGoneIsAmbiguous(now);

@@ -207,7 +207,13 @@ public class Sweeper {
                 }
             }
             case REVOKED, UNDELIVERABLE -> {
-                if (message.fallback().state() == FallbackState.PENDING) {
+                if (message.revokeUnconfirmed()) {
+                    // The revoke's confirm window passed with no delivery reported: its fallback goes now.
+                    FallbackDispatcher.Dispatch dispatch = fallback.confirmAndHandOver(message, Source.SWEEP, budget);
+                    if (dispatch.settledHere()) {
+                        countFallback(dispatch.message(), tally);
+                    }
+                } else if (message.fallback().state() == FallbackState.PENDING) {
                     FallbackDispatcher.Dispatch dispatch = fallback.handOver(message, Source.SWEEP, budget);
                     if (dispatch.settledHere()) {
                         countFallback(dispatch.message(), tally);

@@ -2,7 +2,6 @@ package dev.rbmrevoker.webhook;
 
 import dev.rbmrevoker.fallback.FallbackDispatcher;
 import dev.rbmrevoker.message.Fact;
-import dev.rbmrevoker.message.FallbackReason;
 import dev.rbmrevoker.message.FallbackState;
 import dev.rbmrevoker.message.IllegalTransitionException;
 import dev.rbmrevoker.message.Message;
@@ -113,8 +112,7 @@ public class WebhookService {
         return switch (eventType) {
             case "DELIVERED" -> (m, now) -> m.delivered(Source.WEBHOOK, now);
             case "READ" -> (m, now) -> m.read(Source.WEBHOOK, now);
-            case "TTL_EXPIRATION_REVOKED" -> (m, now) -> m.revoked(FallbackReason.TTL_EXPIRATION_REVOKED,
-                    Source.WEBHOOK, now);
+            case "TTL_EXPIRATION_REVOKED" -> (m, now) -> m.expiredByRbm(Source.WEBHOOK, now);
             case "TTL_EXPIRATION_REVOKE_FAILED" -> (m, now) -> m.ttlRevokeFailed(Source.WEBHOOK, now);
             default -> null;
         };
@@ -133,7 +131,11 @@ public class WebhookService {
         if (after.state() == MessageState.REVOKED && before.state() != MessageState.REVOKED) {
             metrics.count(Metric.REVOKED);
         }
-        if (Fact.DELIVERED_AFTER_REVOKE.name().equals(last)) {
+        if (Fact.REVOKE_NOT_HONOURED.name().equals(last)) {
+            metrics.count(Metric.REVOKE_NOT_HONOURED);
+            LOG.warnf("Message %s of agent %s was delivered though RBM answered 200 to its revoke: no fallback"
+                    + " is sent", after.messageId(), after.agentId());
+        } else if (Fact.DELIVERED_AFTER_REVOKE.name().equals(last)) {
             metrics.count(Metric.DELIVERED_AFTER_REVOKE);
             LOG.warnf("Message %s of agent %s was delivered after it was %s: the user may get it twice",
                     after.messageId(), after.agentId(), after.state());

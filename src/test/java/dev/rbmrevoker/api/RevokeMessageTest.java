@@ -13,7 +13,9 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rbmrevoker.local.rbm.Fault;
 import dev.rbmrevoker.local.rbm.RecordedCall;
@@ -26,6 +28,8 @@ import dev.rbmrevoker.message.RbmGateway;
 import dev.rbmrevoker.message.SendOutcome;
 import dev.rbmrevoker.message.Source;
 import dev.rbmrevoker.message.TransitionResult;
+import dev.rbmrevoker.message.MessageState;
+import dev.rbmrevoker.testing.HandOvers;
 import dev.rbmrevoker.testing.RevokerResource;
 import dev.rbmrevoker.webhook.RbmEvent;
 import dev.rbmrevoker.webhook.WebhookService;
@@ -96,14 +100,33 @@ class RevokeMessageTest {
         assertEquals("REVOKED", RevokerResource.rbm().message(id).orElseThrow().state().name());
     }
 
+    /**
+     * Regression (issue 12): RBM's 200 is not proof of a revoke, so the fallback waits out
+     * REVOKE_CONFIRM_WINDOW (PT5S by default) instead of going at once; the sweep hands it over then.
+     */
     @Test
-    void revoke_pendingWithFallback_answers200FallenBack_afterOneSmsAndOneCallback() {
+    void revoke_pendingWithFallback_answers200Revoked_withTheFallbackWaitingOutTheConfirmWindow() {
         String id = sent(bothChannels());
+        Instant before = Instant.now();
 
-        revoke(id).then().statusCode(200).body("state", equalTo("FALLEN_BACK"))
-                .body("fallback.state", equalTo("SENT"));
+        String dueAt = revoke(id).then().statusCode(200).body("state", equalTo("REVOKED"))
+                .body("fallback.state", equalTo("WAITING"))
+                .body("fallback.reason", equalTo("REVOKED_ON_REQUEST"))
+                .body("fallback.sms.delivery", nullValue())
+                .extract().path("fallback.dueAt");
+        Instant after = Instant.now();
 
+        Instant due = Instant.parse(dueAt);
+        assertTrue(!due.isBefore(before.plusSeconds(5).minusMillis(1)) && !due.isAfter(after.plusSeconds(5)),
+                "due at the window's end: " + due);
+        assertEquals(due, store.get(id).orElseThrow().dueAt(), "the sweep finds it then");
         assertEquals(1, revokeCalls().size());
+        assertEquals(0, RevokerResource.sns().publishes().size());
+        assertEquals(0, RevokerResource.callbacks().received().size());
+
+        Message handedOver = HandOvers.now(id);
+
+        assertEquals(MessageState.FALLEN_BACK, handedOver.state());
         assertEquals(1, RevokerResource.sns().publishes().size());
         assertEquals(1, RevokerResource.callbacks().received().size());
     }
@@ -160,7 +183,7 @@ class RevokeMessageTest {
         assertEquals(0, RevokerResource.sns().publishes().size());
 
         RevokerResource.rbm().clearFaults();
-        revoke(id).then().statusCode(200).body("state", equalTo("FALLEN_BACK"));
+        revoke(id).then().statusCode(200).body("state", equalTo("REVOKED")).body("fallback.state", equalTo("WAITING"));
     }
 
     @Test
@@ -195,7 +218,8 @@ class RevokeMessageTest {
     @Test
     void revoke_fallenBack_answers200_andFallsBackNoSecondTime() {
         String id = sent(bothChannels());
-        revoke(id).then().statusCode(200).body("state", equalTo("FALLEN_BACK"));
+        revoke(id).then().statusCode(200).body("state", equalTo("REVOKED"));
+        assertEquals(MessageState.FALLEN_BACK, HandOvers.now(id).state());
         nobodyCalledSoFar();
 
         revoke(id).then().statusCode(200).body("state", equalTo("FALLEN_BACK"));
@@ -208,8 +232,9 @@ class RevokeMessageTest {
     void revoke_fallbackFailed_answers200_andCallsNobody() {
         String id = sent("{\"callback\":{}}");
         RevokerResource.callbacks().answering(400);
-        revoke(id).then().statusCode(200).body("state", equalTo("FALLBACK_FAILED"))
-                .body("fallback.state", equalTo("FAILED"));
+        revoke(id).then().statusCode(200).body("state", equalTo("REVOKED"));
+        assertEquals(MessageState.FALLBACK_FAILED, HandOvers.now(id).state());
+        Api.get(id).then().body("state", equalTo("FALLBACK_FAILED")).body("fallback.state", equalTo("FAILED"));
         nobodyCalledSoFar();
 
         revoke(id).then().statusCode(200).body("state", equalTo("FALLBACK_FAILED"));
@@ -363,8 +388,10 @@ class RevokeMessageTest {
                 Source.API, crashed);
         assertEquals(TransitionResult.Applied.class, store.transition(pending, stale).getClass());
 
-        revoke(id).then().statusCode(200).body("state", equalTo("FALLEN_BACK"))
+        revoke(id).then().statusCode(200).body("state", equalTo("REVOKED"))
+                .body("fallback.state", equalTo("WAITING"))
                 .body("history.event", hasItem("REVOKE_RETRY"));
+        assertEquals(MessageState.FALLEN_BACK, HandOvers.now(id).state());
 
         assertEquals(1, revokeCalls().size());
         assertEquals(1, RevokerResource.sns().publishes().size());
@@ -381,6 +408,7 @@ class RevokeMessageTest {
         RevokerResource.rbm().clearFaults();
 
         // RBM now answers 404: the message is gone because we revoked it, not because it was delivered.
+        // FALLBACK_ON_AMBIGUOUS settles it, with no confirm window.
         revoke(id).then().statusCode(200).body("state", equalTo("FALLEN_BACK"));
 
         assertEquals(1, RevokerResource.sns().publishes().size());

@@ -5,6 +5,8 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.rbmrevoker.local.rbm.Route;
+import dev.rbmrevoker.message.MessageState;
+import dev.rbmrevoker.testing.HandOvers;
 import dev.rbmrevoker.testing.RevokerResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -36,8 +38,11 @@ class SendAndRevokeSmokeTest {
         assertEquals(1, RevokerResource.rbm().calls(Route.SEND).size());
 
         given().when().post("/v1/messages/" + id + "/revoke")
-                .then().statusCode(200).body("state", equalTo("FALLEN_BACK"))
+                .then().statusCode(200).body("state", equalTo("REVOKED"))
+                .body("fallback.state", equalTo("WAITING"))
                 .body("fallback.reason", equalTo("REVOKED_ON_REQUEST"));
+        // RBM's 200 is not proof: the fallback goes once the confirm window has passed (the sweep's job).
+        assertEquals(MessageState.FALLEN_BACK, HandOvers.now(id).state());
 
         assertEquals(1, RevokerResource.rbm().calls(Route.REVOKE).size());
         assertEquals(1, RevokerResource.sns().publishes().size());

@@ -134,6 +134,10 @@ class SweepResourceBudgetTest {
             public int revokeMaxAttempts() {
                 return 5;
             }
+
+            public Duration revokeConfirmWindow() {
+                return Duration.ofSeconds(5);
+            }
         };
     }
 }

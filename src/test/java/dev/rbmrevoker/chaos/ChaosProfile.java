@@ -27,6 +27,8 @@ public class ChaosProfile implements QuarkusTestProfile {
         config.put("lifecycle.lease-duration", "PT3S");
         config.put("lifecycle.ttl-grace", "PT1S");
         config.put("lifecycle.call-budget", "PT2S");
+        // A publish starts only when the budget covers FALLBACK_SMS_TIMEOUT, which must be shorter than it.
+        config.put("fallback.sms-timeout", "PT1S");
         config.put("rbm.read-timeout", "PT0.5S");
         config.put("rbm.retry.initial-backoff", "PT0.05S");
         config.put("rbm.retry.max-backoff", "PT0.3S");

@@ -564,7 +564,8 @@ class ChaosTest {
             errors.add(where + ": history replays to " + replayed + ", not the state");
         }
         if (revokedSeen && deliveredSeen && !history.stream().map(HistoryEntry::event)
-                .anyMatch(e -> e.equals(Fact.DELIVERED_AFTER_REVOKE.name()) || e.equals(Fact.REVOKED_AFTER_DELIVERY.name()))) {
+                .anyMatch(e -> e.equals(Fact.DELIVERED_AFTER_REVOKE.name()) || e.equals(Fact.REVOKED_AFTER_DELIVERY.name())
+                        || e.equals(Fact.REVOKE_NOT_HONOURED.name()))) {
             // Both a revoke and a delivery moved the state: the second must have been only a note.
             errors.add(where + ": both revoked and delivered as states; the later one should be a history fact");
         }
@@ -580,7 +581,10 @@ class ChaosTest {
             case REVOKING -> Set.of(MessageState.REVOKING, MessageState.PENDING, MessageState.REVOKED,
                     MessageState.DELIVERED, MessageState.READ).contains(to);
             case DELIVERED -> to == MessageState.READ;
-            case REVOKED, UNDELIVERABLE -> to == MessageState.FALLEN_BACK || to == MessageState.FALLBACK_FAILED;
+            // REVOKED -> DELIVERED/READ: a delivery inside the revoke's confirm window (REVOKE_NOT_HONOURED).
+            case REVOKED -> Set.of(MessageState.FALLEN_BACK, MessageState.FALLBACK_FAILED, MessageState.DELIVERED,
+                    MessageState.READ).contains(to);
+            case UNDELIVERABLE -> to == MessageState.FALLEN_BACK || to == MessageState.FALLBACK_FAILED;
             case READ, REJECTED, FALLEN_BACK, FALLBACK_FAILED -> false;
         };
     }

@@ -154,6 +154,22 @@ class CallbackChannelTest {
     }
 
     @Test
+    void everyAttempt_carriesTheMessageIdAsIdempotencyKey_soARetryAfterALostAnswerCanBeDropped() {
+        Message message = FallbackMessages.revoked();
+        CallbackChannel channel = channel();
+        receiver.delaying(Duration.ofSeconds(2));
+
+        assertInstanceOf(HandOver.RetryLater.class, channel.handOver(message, Duration.ofMillis(300)));
+        receiver.delaying(Duration.ZERO);
+        assertInstanceOf(HandOver.Accepted.class, channel.handOver(message, BUDGET));
+
+        List<HttpRecorder.Received> received = receiver.received();
+        assertEquals(2, received.size());
+        assertEquals(message.messageId(), received.get(0).header("Idempotency-Key"));
+        assertEquals(message.messageId(), received.get(1).header("Idempotency-Key"));
+    }
+
+    @Test
     void handOver_keepsToTheCallbackTimeout_whenTheBudgetIsLonger() {
         receiver.delaying(Duration.ofSeconds(6));
         CallbackChannel channel = new CallbackChannel(

@@ -18,6 +18,8 @@ import dev.rbmrevoker.revoke.RevokeCommand;
 import dev.rbmrevoker.revoke.RevokeService;
 import dev.rbmrevoker.send.SendCommand;
 import dev.rbmrevoker.send.SendService;
+import dev.rbmrevoker.testing.CapturingMetricSink;
+import dev.rbmrevoker.testing.HttpRecorder;
 import dev.rbmrevoker.testing.RevokerResource;
 import dev.rbmrevoker.testing.StoreFaults;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -51,22 +53,37 @@ class FallbackDispatcherTest {
     FallbackDispatcher dispatcher;
     @Inject
     MessageStore store;
+    @Inject
+    CapturingMetricSink metrics;
 
     @BeforeEach
     void reset() {
         RevokerResource.resetAll();
     }
 
-    /** Sends a message with the given channels and revokes it, which hands its fallback over once. */
+    /**
+     * Sends a message with the given channels and revokes it (RBM answers 200), then, as the sweep does
+     * once the confirm window has passed, hands its fallback over once.
+     */
     private String revokedWith(String smsText, boolean callback) {
+        String id = revokedInWindow(smsText, callback);
+        dispatcher.confirmAndHandOver(dueNow(id), Source.SWEEP, BUDGET);
+        return id;
+    }
+
+    /** Sent and revoked: REVOKED, its fallback WAITING out the confirm window. */
+    private String revokedInWindow(String smsText, boolean callback) {
         String id = UUID.randomUUID().toString();
         sends.send(new SendCommand(id, RevokerResource.AGENT, PHONE, "{\"contentMessage\":{\"text\":\"hi\"}}",
                 Instant.now().plusSeconds(600), Fallback.requested(smsText, callback), "fingerprint-" + id));
         revokes.revoke(new RevokeCommand(id, null, null, null));
+        Message revoked = store.get(id).orElseThrow();
+        assertEquals(MessageState.REVOKED, revoked.state());
+        assertEquals(FallbackState.WAITING, revoked.fallback().state());
         return id;
     }
 
-    /** The backoff has passed: the fallback is due now, as the sweep would find it. */
+    /** The backoff (or the confirm window) has passed: the fallback is due now, as the sweep would find it. */
     private Message dueNow(String id) {
         Message message = store.get(id).orElseThrow();
         Fallback f = message.fallback();
@@ -75,6 +92,14 @@ class FallbackDispatcherTest {
                 .fallback(new Fallback(f.smsText(), f.callback(), f.state(), f.reason(), f.sentAt(), f.deliveries(), now))
                 .build();
         return assertInstanceOf(TransitionResult.Applied.class, store.transition(message, due)).message();
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static List<String> events(Message message) {
@@ -211,16 +236,21 @@ class FallbackDispatcherTest {
         assertEquals(1, RevokerResource.callbacks().received().size());
     }
 
+    /**
+     * Regression (issue 12): a dispatcher that died after the SMS and callback were handed over, before
+     * recording it, left both claims to expire, and the next dispatch published the SMS again. Now the SMS
+     * ends UNCONFIRMED (counted as sent, metric) and only the callback, at least once, is repeated.
+     */
     @Test
-    void storeDownAfterTheChannelsAccepted_repeatsEachChannelAtMostOnce_afterTheClaimsLease() {
-        String id = UUID.randomUUID().toString();
-        sends.send(new SendCommand(id, RevokerResource.AGENT, PHONE, "{\"contentMessage\":{\"text\":\"hi\"}}",
-                Instant.now().plusSeconds(600), Fallback.requested("Your code is 1234", true), "fingerprint-" + id));
-        // Transitions of the revoke: claim, REVOKED, the fallback claim, then the fallback's results: that one fails.
-        StoreFaults.failTransitionsAfter(3, 1);
+    void crashAfterTheChannelsAccepted_neverPublishesTheSmsAgain_butRetriesTheCallback_afterTheClaimsLease() {
+        String id = revokedInWindow("Your code is 1234", true);
+        Message windowOver = dueNow(id);
+        metrics.clear();
+        // Transitions of the hand-over: the confirmation, the channels' claim, then their results: that one fails.
+        StoreFaults.failTransitionsAfter(2, 1);
         try {
             org.junit.jupiter.api.Assertions.assertThrows(StoreFaults.Outage.class,
-                    () -> revokes.revoke(new RevokeCommand(id, null, null, null)));
+                    () -> dispatcher.confirmAndHandOver(windowOver, Source.SWEEP, BUDGET));
         } finally {
             StoreFaults.clear();
         }
@@ -228,27 +258,93 @@ class FallbackDispatcherTest {
         assertEquals(1, RevokerResource.callbacks().received().size());
 
         Message claimed = store.get(id).orElseThrow();
-        assertEquals(MessageState.REVOKED, claimed.state());
+        assertEquals(ChannelState.SENDING, claimed.fallback().deliveries().get(Channel.SMS).state());
         dispatcher.dispatch(claimed, Source.SWEEP, BUDGET);
         assertEquals(1, RevokerResource.sns().publishes().size(), "not again while the claim's lease holds");
 
         Message after = dispatcher.dispatch(dueNow(id), Source.SWEEP, BUDGET);
         dispatcher.dispatch(store.get(id).orElseThrow(), Source.SWEEP, BUDGET);
+        dispatcher.dispatch(dueNow(id), Source.SWEEP, BUDGET);
 
         assertEquals(MessageState.FALLEN_BACK, after.state());
-        assertEquals(2, RevokerResource.sns().publishes().size(), "repeated once, as API.md allows after a crash");
-        assertEquals(2, RevokerResource.callbacks().received().size());
+        assertEquals(ChannelState.UNCONFIRMED, after.fallback().deliveries().get(Channel.SMS).state());
+        assertEquals(ChannelState.SENT, after.fallback().deliveries().get(Channel.CALLBACK).state());
+        assertEquals(1, RevokerResource.sns().publishes().size(), "an SMS is published at most once");
+        List<HttpRecorder.Received> callbacks = RevokerResource.callbacks().received();
+        assertEquals(2, callbacks.size(), "a callback is at least once");
+        assertEquals(List.of(id, id), callbacks.stream().map(r -> r.header("Idempotency-Key")).toList());
+        assertEquals(1, metrics.lines().stream().filter(l -> l.contains("\"fallbackUnconfirmed\"")).count(),
+                metrics.lines().toString());
+        assertEquals(MessageState.FALLEN_BACK, store.get(id).orElseThrow().state());
+    }
+
+    @Test
+    void smsWhoseAnswerIsLost_endsUnconfirmed_countedAsSent_andIsNeverPublishedAgain() {
+        metrics.clear();
+        RevokerResource.sns().lostAnswerNext(1);
+        String id = revokedWith("Your code is 1234", false);
+
+        Message after = store.get(id).orElseThrow();
+        assertEquals(MessageState.FALLEN_BACK, after.state());
+        assertEquals(FallbackState.SENT, after.fallback().state());
+        assertEquals(ChannelState.UNCONFIRMED, after.fallback().deliveries().get(Channel.SMS).state());
+        assertTrue(after.dueAt() == null, "nothing left for the sweep");
+        io.restassured.RestAssured.given().when().get("/v1/messages/" + id).then().statusCode(200)
+                .body("state", org.hamcrest.Matchers.equalTo("FALLEN_BACK"))
+                .body("fallback.sms.delivery.state", org.hamcrest.Matchers.equalTo("UNCONFIRMED"));
+        dispatcher.dispatch(dueNow(id), Source.SWEEP, BUDGET);
+        assertEquals(1, RevokerResource.sns().publishes().size());
+        assertEquals(1, RevokerResource.sns().requests());
+        assertEquals(1, metrics.lines().stream().filter(l -> l.contains("\"fallbackUnconfirmed\"")).count());
+    }
+
+    @Test
+    void callbackWhoseAnswerIsLost_isRetriedWithBackoff_withTheSameIdempotencyKey() throws InterruptedException {
+        String id = revokedInWindow(null, true);
+        RevokerResource.callbacks().delaying(Duration.ofMillis(1500));
+        dispatcher.confirmAndHandOver(dueNow(id), Source.SWEEP, Duration.ofMillis(700));
+        // The receiver answers the lost attempt only after its delay: let it, so it cannot touch the next test.
+        RevokerResource.callbacks().await(1, Duration.ofSeconds(5));
+        sleep(Duration.ofMillis(1200));
+        Message waiting = store.get(id).orElseThrow();
+        assertEquals(ChannelState.PENDING, waiting.fallback().deliveries().get(Channel.CALLBACK).state());
+        assertTrue(waiting.fallback().nextAttemptAt().isAfter(Instant.now()), "retried later, with backoff");
+        RevokerResource.callbacks().delaying(Duration.ZERO);
+
+        Message after = dispatcher.dispatch(dueNow(id), Source.SWEEP, BUDGET);
+
+        assertEquals(MessageState.FALLEN_BACK, after.state());
+        List<HttpRecorder.Received> callbacks = RevokerResource.callbacks().received();
+        assertEquals(List.of(id, id), callbacks.stream().map(r -> r.header("Idempotency-Key")).toList());
+    }
+
+    @Test
+    void aBudgetTooShortForAPublish_leavesTheSmsPendingAndDueNow_whileTheCallbackGoes() {
+        String id = revokedInWindow("Your code is 1234", true);
+        Message confirmed = dispatcher.confirmAndHandOver(dueNow(id), Source.WEBHOOK, Duration.ofMillis(500)).message();
+
+        assertEquals(MessageState.REVOKED, confirmed.state());
+        assertEquals(ChannelState.PENDING, confirmed.fallback().deliveries().get(Channel.SMS).state());
+        assertEquals(0, confirmed.fallback().deliveries().get(Channel.SMS).attempts(), "no attempt spent");
+        assertEquals(ChannelState.SENT, confirmed.fallback().deliveries().get(Channel.CALLBACK).state());
+        assertEquals(0, RevokerResource.sns().requests());
+        assertTrue(!confirmed.dueAt().isAfter(Instant.now()), "due now, for the sweep: " + confirmed.dueAt());
+
+        Message after = dispatcher.dispatch(store.get(id).orElseThrow(), Source.SWEEP, BUDGET);
+
+        assertEquals(MessageState.FALLEN_BACK, after.state());
+        assertEquals(1, RevokerResource.sns().publishes().size());
+        assertEquals(1, RevokerResource.callbacks().received().size());
     }
 
     @Test
     void storeDownWhenClaimingTheChannels_handsNothingOver_andALaterDispatchHandsEachOverOnce() {
-        String id = UUID.randomUUID().toString();
-        sends.send(new SendCommand(id, RevokerResource.AGENT, PHONE, "{\"contentMessage\":{\"text\":\"hi\"}}",
-                Instant.now().plusSeconds(600), Fallback.requested("Your code is 1234", true), "fingerprint-" + id));
-        StoreFaults.failTransitionsAfter(2, 1);
+        String id = revokedInWindow("Your code is 1234", true);
+        Message windowOver = dueNow(id);
+        StoreFaults.failTransitionsAfter(1, 1);
         try {
             org.junit.jupiter.api.Assertions.assertThrows(StoreFaults.Outage.class,
-                    () -> revokes.revoke(new RevokeCommand(id, null, null, null)));
+                    () -> dispatcher.confirmAndHandOver(windowOver, Source.SWEEP, BUDGET));
         } finally {
             StoreFaults.clear();
         }

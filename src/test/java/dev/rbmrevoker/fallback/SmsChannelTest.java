@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.rbmrevoker.config.LifecycleConfig;
 import dev.rbmrevoker.local.sns.LocalSns;
 import dev.rbmrevoker.message.Channel;
 import dev.rbmrevoker.message.Message;
@@ -16,6 +17,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -130,24 +133,61 @@ class SmsChannelTest {
     }
 
     @Test
-    void handOver_isRetriedLater_whenSnsDoesNotAnswerWithinTheBudget() {
+    void handOver_isUnconfirmed_andNeverRepeated_whenSnsTookThePublishButItsAnswerWasLost() {
         SmsChannel channel = channel(null);
-        // Warm: the first hand-over builds the client, which can take seconds on a busy machine.
+        // Warm, so that the lost answer comes on a kept-alive connection, which HttpURLConnection may retry on.
         assertInstanceOf(HandOver.Accepted.class, channel.handOver(FallbackMessages.revoked(), BUDGET));
-        sns.delayNext(1, Duration.ofSeconds(6));
+        sns.lostAnswerNext(1);
 
-        long start = System.nanoTime();
-        HandOver result = channel.handOver(FallbackMessages.revoked(), Duration.ofMillis(500));
-        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        HandOver result = channel.handOver(FallbackMessages.revoked(), BUDGET);
 
-        assertInstanceOf(HandOver.RetryLater.class, result);
-        assertTrue(took.compareTo(Duration.ofSeconds(4)) < 0, "kept to the budget, took " + took);
+        assertInstanceOf(HandOver.Unconfirmed.class, result);
+        // Regression: the old code answered RetryLater here, and the dispatcher published the SMS again.
+        assertEquals(2, sns.requests(), "no retry inside the client either (HttpURLConnection, SDK)");
+        assertEquals(2, sns.publishes().size());
     }
 
     @Test
-    void handOver_isRetriedLaterWithoutCalling_whenNoBudgetIsLeft() {
-        assertInstanceOf(HandOver.RetryLater.class, channel(null).handOver(FallbackMessages.revoked(), Duration.ZERO));
+    void handOver_isUnconfirmed_whenSnsDoesNotAnswerWithinThePublishTimeout() throws InterruptedException {
+        SmsChannel channel = new SmsChannel(TestConfig.sms(sns.endpoint(), null).withSmsTimeout(Duration.ofSeconds(1)));
+        // Warm: the first hand-over builds the client, which can take seconds on a busy machine.
+        assertInstanceOf(HandOver.Accepted.class, channel.handOver(FallbackMessages.revoked(), BUDGET));
+        sns.delayNext(1, Duration.ofSeconds(2));
+
+        long start = System.nanoTime();
+        HandOver result = channel.handOver(FallbackMessages.revoked(), BUDGET);
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+        assertInstanceOf(HandOver.Unconfirmed.class, result);
+        assertTrue(took.compareTo(Duration.ofMillis(1900)) < 0, "kept to the publish timeout, took " + took);
+        // The local SNS takes a delayed publish once its delay is over, as SNS may after a client gave up.
+        Thread.sleep(1500);
+        assertEquals(2, sns.publishes().size());
+        assertEquals(2, sns.requests());
+    }
+
+    @Test
+    void handOver_startsNoPublish_whenTheBudgetIsShorterThanThePublishTimeout() {
+        SmsChannel channel = channel(null);
+
+        HandOver result = channel.handOver(FallbackMessages.revoked(), Duration.ofSeconds(3).minusMillis(1));
+
+        assertInstanceOf(HandOver.RetryLater.class, result);
         assertEquals(0, sns.requests());
+        assertEquals(Duration.ofSeconds(3), channel.shortestBudget(), "FALLBACK_SMS_TIMEOUT's default");
+    }
+
+    @Test
+    void nothingSent_onlyForFailuresBeforeAConnection() {
+        assertTrue(SmsChannel.nothingSent(SdkClientException.create("refused", new java.net.ConnectException("Connection refused"))));
+        assertTrue(SmsChannel.nothingSent(SdkClientException.create("connect",
+                new java.net.SocketTimeoutException("connect timed out"))));
+        assertTrue(SmsChannel.nothingSent(SdkClientException.create("Unable to load credentials")));
+        assertFalse(SmsChannel.nothingSent(SdkClientException.create("read",
+                new java.net.SocketTimeoutException("Read timed out"))));
+        assertFalse(SmsChannel.nothingSent(SdkClientException.create("eof",
+                new java.net.SocketException("Unexpected end of file from server"))));
+        assertFalse(SmsChannel.nothingSent(ApiCallAttemptTimeoutException.create(1000)));
     }
 
     @Test
@@ -179,11 +219,24 @@ class SmsChannelTest {
     void start_fails_withHalfOfTheStaticCredentials() {
         TestConfig half = new TestConfig(Optional.empty(), Optional.empty(), Duration.ofSeconds(5), true,
                 Optional.empty(), 10, true, new TestConfig.TestSms(Optional.empty(), Optional.empty(),
-                        Optional.of("AKIDEXAMPLE"), Optional.empty()));
+                        Optional.of("AKIDEXAMPLE"), Optional.empty()), Duration.ofSeconds(3));
 
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> new SmsChannel(half));
 
         assertTrue(e.getMessage().contains("FALLBACK_SMS_SECRET_ACCESS_KEY"), e.getMessage());
+    }
+
+    @Test
+    void start_fails_whenNoCallBudgetCoversAPublish() {
+        LifecycleConfig lifecycle = (LifecycleConfig) java.lang.reflect.Proxy.newProxyInstance(
+                LifecycleConfig.class.getClassLoader(), new Class<?>[] {LifecycleConfig.class},
+                (proxy, method, args) -> method.getName().equals("callBudget") ? Duration.ofSeconds(2) : null);
+
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> new SmsChannel(TestConfig.sms(sns.endpoint(), null), lifecycle));
+
+        assertTrue(e.getMessage().contains("FALLBACK_SMS_TIMEOUT") && e.getMessage().contains("CALL_BUDGET"),
+                e.getMessage());
     }
 
     @Test

@@ -13,7 +13,8 @@ record TestConfig(
         Optional<String> smsSenderId,
         int maxAttempts,
         boolean onAmbiguous,
-        Sms sms) implements FallbackConfig {
+        Sms sms,
+        Duration smsTimeout) implements FallbackConfig {
 
     record TestSms(Optional<URI> endpointOverride, Optional<String> region, Optional<String> accessKeyId,
             Optional<String> secretAccessKey) implements Sms {
@@ -21,18 +22,19 @@ record TestConfig(
 
     static TestConfig none() {
         return new TestConfig(Optional.empty(), Optional.empty(), Duration.ofSeconds(5), false, Optional.empty(),
-                10, true, new TestSms(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()));
+                10, true, new TestSms(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()),
+                Duration.ofSeconds(3));
     }
 
     static TestConfig callback(URI url, String secret) {
         TestConfig none = none();
         return new TestConfig(Optional.of(url), Optional.ofNullable(secret), none.callbackTimeout(), false,
-                Optional.empty(), 10, true, none.sms());
+                Optional.empty(), 10, true, none.sms(), none.smsTimeout());
     }
 
     TestConfig withCallbackTimeout(Duration timeout) {
         return new TestConfig(callbackUrl, callbackSecret, timeout, smsEnabled, smsSenderId, maxAttempts,
-                onAmbiguous, sms);
+                onAmbiguous, sms, smsTimeout);
     }
 
     /** SMS on, through the local SNS stand-in at {@code endpoint} with static credentials. */
@@ -40,11 +42,16 @@ record TestConfig(
         TestConfig none = none();
         return new TestConfig(Optional.empty(), Optional.empty(), none.callbackTimeout(), true,
                 Optional.ofNullable(senderId), 10, true, new TestSms(Optional.of(endpoint),
-                        Optional.of("us-east-1"), Optional.of("local"), Optional.of("local")));
+                        Optional.of("us-east-1"), Optional.of("local"), Optional.of("local")), none.smsTimeout());
+    }
+
+    TestConfig withSmsTimeout(Duration timeout) {
+        return new TestConfig(callbackUrl, callbackSecret, callbackTimeout, smsEnabled, smsSenderId, maxAttempts,
+                onAmbiguous, sms, timeout);
     }
 
     TestConfig withSmsEnabled(boolean enabled) {
         return new TestConfig(callbackUrl, callbackSecret, callbackTimeout, enabled, smsSenderId, maxAttempts,
-                onAmbiguous, sms);
+                onAmbiguous, sms, smsTimeout);
     }
 }

@@ -488,6 +488,117 @@ class MessageTest {
         }
     }
 
+    /** API.md: a revoke's 200 is not proof; the fallback waits REVOKE_CONFIRM_WINDOW for a contradicting delivery. */
+    @Nested
+    class ConfirmWindow {
+
+        static final Duration WINDOW = Duration.ofSeconds(5);
+
+        /** RBM answered 200 to a claimed revoke at T0+61s. */
+        Message revokeAccepted() {
+            return pending().claimRevoke(FallbackReason.REVOKED_ON_REQUEST, true, LEASE, Source.API, at(60))
+                    .revokeAccepted(null, WINDOW, Source.API, at(61));
+        }
+
+        @Test
+        void aRevokes200LeavesItRevokedWithTheFallbackWaitingDueAtTheWindowsEnd() {
+            Message revoked = revokeAccepted();
+
+            assertEquals(MessageState.REVOKED, revoked.state());
+            assertEquals(at(61), revoked.revokedAt());
+            assertNull(revoked.claim());
+            assertEquals(FallbackState.WAITING, revoked.fallback().state());
+            assertEquals(FallbackReason.REVOKED_ON_REQUEST, revoked.fallback().reason());
+            assertEquals(at(66), revoked.fallback().nextAttemptAt());
+            assertEquals(at(66), revoked.dueAt());
+            assertEquals(Map.of(), revoked.fallback().deliveries());
+            assertTrue(revoked.revokeUnconfirmed());
+            assertFalse(revoked.isSettled());
+            assertLast(revoked, "REVOKED", Source.API, at(61), "REVOKED_ON_REQUEST");
+        }
+
+        @Test
+        void aZeroWindowTrustsThe200AndTriggersTheFallbackAtOnce() {
+            Message revoked = pending().claimRevoke(FallbackReason.REVOKED_ON_REQUEST, true, LEASE, Source.API, at(60))
+                    .revokeAccepted(null, Duration.ZERO, Source.API, at(61));
+
+            assertEquals(FallbackState.PENDING, revoked.fallback().state());
+            assertEquals(at(61), revoked.dueAt());
+            assertFalse(revoked.revokeUnconfirmed());
+        }
+
+        @Test
+        void aRevokeWithoutFallbackHasNoWindow() {
+            Message revoked = pending().claimRevoke(FallbackReason.REVOKED_ON_REQUEST, false, LEASE, Source.API, at(60))
+                    .revokeAccepted(null, WINDOW, Source.API, at(61));
+
+            assertEquals(FallbackState.NONE, revoked.fallback().state());
+            assertNull(revoked.dueAt());
+            assertTrue(revoked.isSettled());
+        }
+
+        @Test
+        void aDeliveryInsideTheWindowWins_withNoFallback_andRevokeNotHonouredInHistory() {
+            Message delivered = revokeAccepted().delivered(Source.WEBHOOK, at(63));
+
+            assertEquals(MessageState.DELIVERED, delivered.state());
+            assertEquals(at(63), delivered.deliveredAt());
+            assertNull(delivered.dueAt());
+            assertNull(delivered.fallback().nextAttemptAt());
+            assertEquals(FallbackState.WAITING, delivered.fallback().state(), "never triggered");
+            assertEquals(List.of("TRACKED", "REVOKING", "REVOKED", "DELIVERED", "REVOKE_NOT_HONOURED"),
+                    events(delivered));
+            assertTrue(delivered.isSettled());
+            assertSame(delivered, delivered.revokeConfirmed(Source.SWEEP, at(70)), "a late confirmation is nothing");
+            assertEquals(MessageState.READ, delivered.read(Source.WEBHOOK, at(64)).state());
+        }
+
+        @Test
+        void aReadInsideTheWindowWinsToo() {
+            Message read = revokeAccepted().read(Source.WEBHOOK, at(63));
+
+            assertEquals(MessageState.READ, read.state());
+            assertEquals(at(63), read.deliveredAt());
+            assertEquals(at(63), read.readAt());
+            assertNull(read.dueAt());
+            assertLast(read, "REVOKE_NOT_HONOURED", Source.WEBHOOK, at(63), "RBM answered 200 to the revoke at " + at(61));
+        }
+
+        @Test
+        void theWindowsEndHandsTheFallbackOver_andALaterDeliveryIsOnlyRecorded() {
+            Message confirmed = revokeAccepted().revokeConfirmed(Source.SWEEP, at(66));
+
+            assertEquals(MessageState.REVOKED, confirmed.state());
+            assertEquals(FallbackState.PENDING, confirmed.fallback().state());
+            assertEquals(FallbackReason.REVOKED_ON_REQUEST, confirmed.fallback().reason());
+            assertEquals(Set.of(Channel.SMS, Channel.CALLBACK), confirmed.fallback().deliveries().keySet());
+            assertEquals(at(66), confirmed.dueAt());
+            assertFalse(confirmed.revokeUnconfirmed());
+
+            Message late = confirmed.delivered(Source.WEBHOOK, at(67));
+            assertEquals(MessageState.REVOKED, late.state());
+            assertLast(late, "DELIVERED_AFTER_REVOKE", Source.WEBHOOK, at(67), "DELIVERED");
+        }
+
+        @Test
+        void rbmsOwnExpiryConfirmsTheRevokeAtOnce() {
+            Message confirmed = revokeAccepted().expiredByRbm(Source.WEBHOOK, at(62));
+
+            assertEquals(MessageState.REVOKED, confirmed.state());
+            assertEquals(FallbackState.PENDING, confirmed.fallback().state());
+            assertEquals(FallbackReason.REVOKED_ON_REQUEST, confirmed.fallback().reason(), "the first reason stays");
+            assertEquals(at(62), confirmed.dueAt());
+        }
+
+        @Test
+        void rbmsOwnExpiryOfAPendingMessageHasNoWindow() {
+            Message revoked = pending().expiredByRbm(Source.WEBHOOK, DEADLINE);
+
+            assertEquals(FallbackState.PENDING, revoked.fallback().state());
+            assertEquals(FallbackReason.TTL_EXPIRATION_REVOKED, revoked.fallback().reason());
+        }
+    }
+
     @Nested
     class FallbackProgress {
 
@@ -516,6 +627,17 @@ class MessageTest {
             assertNull(done.dueAt());
             assertLast(done, "FALLEN_BACK", Source.SWEEP, at(62), null);
             assertTrue(done.isSettled());
+        }
+
+        @Test
+        void anUnconfirmedChannelCountsAsSent() {
+            ChannelDelivery unconfirmed = new ChannelDelivery(ChannelState.UNCONFIRMED, 1, at(61), "no answer");
+            Message smsUnconfirmed = revoked().fallbackProgress(Channel.SMS, unconfirmed, null, Source.SWEEP, at(61));
+            Message done = smsUnconfirmed.fallbackProgress(Channel.CALLBACK, sent(at(62)), null, Source.SWEEP, at(62));
+
+            assertEquals(MessageState.FALLEN_BACK, done.state());
+            assertEquals(FallbackState.SENT, done.fallback().state());
+            assertNull(done.dueAt());
         }
 
         @Test

@@ -37,6 +37,7 @@ class TransitionsTest {
             SENDING, READ,            READ
             SENDING, FALLEN_BACK,     REFUSE
             SENDING, FALLBACK_FAILED, REFUSE
+            SENDING, REVOKE_CONFIRMED, REFUSE
             # PENDING: sent or tracked, not known delivered.
             PENDING, ACCEPTED,        SAME
             PENDING, UNREACHABLE,     REFUSE
@@ -48,6 +49,7 @@ class TransitionsTest {
             PENDING, READ,            READ
             PENDING, FALLEN_BACK,     REFUSE
             PENDING, FALLBACK_FAILED, REFUSE
+            PENDING, REVOKE_CONFIRMED, REFUSE
             # REVOKING: a lease. Retaking it is a move (Message checks the lease has expired); RBM 404 on
             # the revoke means delivered; unavailable gives the lease back (PENDING).
             REVOKING, ACCEPTED,        SAME
@@ -60,6 +62,7 @@ class TransitionsTest {
             REVOKING, READ,            READ
             REVOKING, FALLEN_BACK,     REFUSE
             REVOKING, FALLBACK_FAILED, REFUSE
+            REVOKING, REVOKE_CONFIRMED, REFUSE
             # DELIVERED: never revoked; a later REVOKED is only history; READ follows.
             DELIVERED, ACCEPTED,        SAME
             DELIVERED, UNREACHABLE,     REFUSE
@@ -71,6 +74,7 @@ class TransitionsTest {
             DELIVERED, READ,            READ
             DELIVERED, FALLEN_BACK,     REFUSE
             DELIVERED, FALLBACK_FAILED, REFUSE
+            DELIVERED, REVOKE_CONFIRMED, SAME
             # READ: never revoked; DELIVERED after READ still ends in READ.
             READ, ACCEPTED,        SAME
             READ, UNREACHABLE,     REFUSE
@@ -82,6 +86,7 @@ class TransitionsTest {
             READ, READ,            SAME
             READ, FALLEN_BACK,     REFUSE
             READ, FALLBACK_FAILED, REFUSE
+            READ, REVOKE_CONFIRMED, SAME
             # REVOKED: the revoke came first; a later delivery is only history; the fallback finishes it.
             # (REVOKED + ACCEPTED: see lateAcceptedAfterWebhookRevoke.)
             REVOKED, UNREACHABLE,     REFUSE
@@ -93,6 +98,7 @@ class TransitionsTest {
             REVOKED, READ,            NOTE:DELIVERED_AFTER_REVOKE
             REVOKED, FALLEN_BACK,     FALLEN_BACK
             REVOKED, FALLBACK_FAILED, FALLBACK_FAILED
+            REVOKED, REVOKE_CONFIRMED, SAME
             # UNDELIVERABLE: RBM 404 on send; the fallback follows.
             UNDELIVERABLE, ACCEPTED,        REFUSE
             UNDELIVERABLE, UNREACHABLE,     SAME
@@ -104,6 +110,7 @@ class TransitionsTest {
             UNDELIVERABLE, READ,            NOTE:DELIVERED_AFTER_REVOKE
             UNDELIVERABLE, FALLEN_BACK,     FALLEN_BACK
             UNDELIVERABLE, FALLBACK_FAILED, FALLBACK_FAILED
+            UNDELIVERABLE, REVOKE_CONFIRMED, REFUSE
             # REJECTED: terminal; only a repeat of the rejection is accepted.
             REJECTED, ACCEPTED,        REFUSE
             REJECTED, UNREACHABLE,     REFUSE
@@ -115,6 +122,7 @@ class TransitionsTest {
             REJECTED, READ,            REFUSE
             REJECTED, FALLEN_BACK,     REFUSE
             REJECTED, FALLBACK_FAILED, REFUSE
+            REJECTED, REVOKE_CONFIRMED, REFUSE
             # FALLEN_BACK: terminal; late RBM evidence is only history.
             # (FALLEN_BACK + ACCEPTED: see lateAcceptedAfterWebhookRevoke.)
             FALLEN_BACK, UNREACHABLE,     REFUSE
@@ -126,6 +134,7 @@ class TransitionsTest {
             FALLEN_BACK, READ,            NOTE:DELIVERED_AFTER_REVOKE
             FALLEN_BACK, FALLEN_BACK,     SAME
             FALLEN_BACK, FALLBACK_FAILED, REFUSE
+            FALLEN_BACK, REVOKE_CONFIRMED, SAME
             # FALLBACK_FAILED: terminal, alarmed; late RBM evidence is only history.
             # (FALLBACK_FAILED + ACCEPTED: see lateAcceptedAfterWebhookRevoke.)
             FALLBACK_FAILED, UNREACHABLE,     REFUSE
@@ -137,9 +146,41 @@ class TransitionsTest {
             FALLBACK_FAILED, READ,            NOTE:DELIVERED_AFTER_REVOKE
             FALLBACK_FAILED, FALLEN_BACK,     REFUSE
             FALLBACK_FAILED, FALLBACK_FAILED, SAME
+            FALLBACK_FAILED, REVOKE_CONFIRMED, SAME
             """)
     void transition(MessageState state, Event event, String expected) {
         assertEquals(outcome(expected), Transitions.of(state, event));
+    }
+
+    /**
+     * A REVOKED message whose revoke RBM answered 200 while its fallback waits out the confirm window: a
+     * delivery overturns it (no fallback), the window's end confirms it.
+     */
+    @ParameterizedTest(name = "unconfirmed revoke + {0} -> {1}")
+    @CsvSource(textBlock = """
+            ACCEPTED,         SAME
+            UNREACHABLE,      REFUSE
+            REJECTED,         REFUSE
+            CLAIM_REVOKE,     REFUSE
+            RELEASE_REVOKE,   REFUSE
+            REVOKED,          SAME
+            DELIVERED,        OVERTURN:DELIVERED
+            READ,             OVERTURN:READ
+            REVOKE_CONFIRMED, REVOKED
+            FALLEN_BACK,      REFUSE
+            FALLBACK_FAILED,  REFUSE
+            """)
+    void unconfirmedRevoke(Event event, String expected) {
+        assertEquals(outcome(expected), Transitions.ofUnconfirmedRevoke(event));
+    }
+
+    @Test
+    void theUnconfirmedRevokeTableCoversEveryEvent() throws Exception {
+        Method m = TransitionsTest.class.getDeclaredMethod("unconfirmedRevoke", Event.class, String.class);
+        List<String> listed = m.getAnnotation(CsvSource.class).textBlock().lines().map(String::trim)
+                .filter(l -> !l.isEmpty()).map(l -> l.split(",")[0].trim()).toList();
+        assertEquals(Event.values().length, new HashSet<>(listed).size());
+        assertEquals(Event.values().length, listed.size());
     }
 
     /**
@@ -193,6 +234,10 @@ class TransitionsTest {
         }
         if (expected.equals("REFUSE")) {
             return new Outcome.Refuse();
+        }
+        if (expected.startsWith("OVERTURN:")) {
+            return new Outcome.Overturn(MessageState.valueOf(expected.substring("OVERTURN:".length())),
+                    Fact.REVOKE_NOT_HONOURED);
         }
         if (expected.startsWith("NOTE:")) {
             return new Outcome.Note(Fact.valueOf(expected.substring("NOTE:".length())));

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rbmrevoker.testing.CapturingMetricSink;
+import dev.rbmrevoker.testing.HandOvers;
 import dev.rbmrevoker.testing.RevokerResource;
 import io.quarkus.logging.json.runtime.JsonFormatter;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -87,6 +88,8 @@ class ObservabilityTest {
                          "ttl":"PT10M","fallback":{"sms":{"text":"hi"}}}""".formatted(id))
                 .when().post("/v1/messages").then().statusCode(201);
         given().when().post("/v1/messages/" + id + "/revoke").then().statusCode(200);
+        // The fallback goes once the revoke's confirm window has passed, as the sweep hands it over.
+        HandOvers.now(id);
 
         ObjectMapper mapper = new ObjectMapper();
         List<JsonNode> aboutTheMessage = new ArrayList<>();

@@ -15,6 +15,7 @@ import dev.rbmrevoker.send.SendCommand;
 import dev.rbmrevoker.send.SendResult;
 import dev.rbmrevoker.send.SendService;
 import dev.rbmrevoker.testing.GatedRbm;
+import dev.rbmrevoker.testing.HandOvers;
 import dev.rbmrevoker.testing.RevokerResource;
 import dev.rbmrevoker.webhook.RbmEvent;
 import dev.rbmrevoker.webhook.WebhookService;
@@ -115,6 +116,7 @@ class ConcurrentRevokeTest {
             }
         }
         assertTrue(revoked >= 1);
+        HandOvers.now(id);
         assertEquals(1, RevokerResource.rbm().calls(Route.REVOKE).size(), "RBM revokes");
         assertEquals(1, RevokerResource.sns().publishes().size(), "SMS");
         assertEquals(1, RevokerResource.callbacks().received().size(), "callbacks");
@@ -137,6 +139,7 @@ class ConcurrentRevokeTest {
         });
         first.get(60, TimeUnit.SECONDS);
         second.get(60, TimeUnit.SECONDS);
+        HandOvers.now(id);
 
         assertEquals(1, RevokerResource.rbm().calls(Route.REVOKE).size());
         assertEquals(1, RevokerResource.sns().publishes().size());
@@ -168,9 +171,10 @@ class ConcurrentRevokeTest {
     }
 
     @Test
-    void deliveredAfterTheRevokeWon_keepsItRevoked_andRecordsDeliveredAfterRevoke() throws Exception {
+    void deliveredAfterTheFallbackWasHandedOver_keepsItFallenBack_andRecordsDeliveredAfterRevoke() throws Exception {
         String id = sent();
         revokes.revoke(revokeOf(id));
+        assertEquals(MessageState.FALLEN_BACK, HandOvers.now(id).state());
 
         threads.submit(() -> delivered(id)).get(60, TimeUnit.SECONDS);
 
@@ -178,6 +182,24 @@ class ConcurrentRevokeTest {
         assertEquals(MessageState.FALLEN_BACK, after.state());
         assertTrue(events(after).contains("DELIVERED_AFTER_REVOKE"), events(after).toString());
         assertEquals(1, RevokerResource.sns().publishes().size());
+    }
+
+    /** Issue 12: RBM's 200 did not prove the revoke; a delivery inside the confirm window wins. */
+    @Test
+    void deliveredInsideTheConfirmWindow_endsDelivered_withRevokeNotHonoured_andNoFallbackEver() throws Exception {
+        String id = sent();
+        assertInstanceOf(RevokeResult.Revoked.class, revokes.revoke(revokeOf(id)));
+        assertEquals(MessageState.REVOKED, stored(id).state());
+
+        threads.submit(() -> delivered(id)).get(60, TimeUnit.SECONDS);
+        HandOvers.now(id);
+
+        Message after = stored(id);
+        assertEquals(MessageState.DELIVERED, after.state());
+        assertEquals("REVOKE_NOT_HONOURED", events(after).get(events(after).size() - 1));
+        assertEquals(null, after.dueAt());
+        assertEquals(0, RevokerResource.sns().requests());
+        assertEquals(0, RevokerResource.callbacks().received().size());
     }
 
     @RepeatedTest(5)
@@ -196,22 +218,21 @@ class ConcurrentRevokeTest {
         RevokeResult result = revoke.get(60, TimeUnit.SECONDS);
         delivery.get(60, TimeUnit.SECONDS);
 
+        HandOvers.now(id);
         Message after = stored(id);
         List<String> events = events(after);
-        if (after.state() == MessageState.DELIVERED) {
+        // The delivery comes within the confirm window either way: it wins, and no fallback goes.
+        assertEquals(MessageState.DELIVERED, after.state(), events.toString());
+        assertEquals(0, RevokerResource.sns().publishes().size());
+        assertEquals(0, RevokerResource.callbacks().received().size());
+        if (result instanceof RevokeResult.Revoked) {
+            assertTrue(events.indexOf("REVOKED") < events.indexOf("REVOKE_NOT_HONOURED"), events.toString());
+        } else {
             assertInstanceOf(RevokeResult.AlreadyDelivered.class, result);
             assertTrue(!events.contains("REVOKED"), events.toString());
-            assertEquals(0, RevokerResource.sns().publishes().size());
-            assertEquals(0, RevokerResource.callbacks().received().size());
             if (!RevokerResource.rbm().calls(Route.REVOKE).isEmpty()) {
                 assertTrue(events.contains("REVOKED_AFTER_DELIVERY"), events.toString());
             }
-        } else {
-            // The fallback follows the revoke that won, by this thread or by the webhook's.
-            assertTrue(after.state() == MessageState.FALLEN_BACK || after.state() == MessageState.REVOKED,
-                    events.toString());
-            assertInstanceOf(RevokeResult.Revoked.class, result);
-            assertTrue(events.indexOf("REVOKED") < events.indexOf("DELIVERED_AFTER_REVOKE"), events.toString());
         }
     }
 
@@ -231,6 +252,7 @@ class ConcurrentRevokeTest {
         });
         api.get(60, TimeUnit.SECONDS);
         sweep.get(60, TimeUnit.SECONDS);
+        HandOvers.now(id);
 
         assertEquals(1, RevokerResource.rbm().calls(Route.REVOKE).size());
         assertEquals(1, RevokerResource.sns().publishes().size());

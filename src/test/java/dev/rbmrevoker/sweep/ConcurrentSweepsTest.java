@@ -40,6 +40,8 @@ class ConcurrentSweepsTest {
         List<String> ids = SweepFixtures.ids(SweepFixtures.pendingAtRbm(store, rbm, MESSAGES));
 
         SweepFixtures.sweepConcurrently(sweeper, 2, Duration.ofMinutes(2));
+        // On a busy machine a revoke can leave too little of its budget to start an SMS: the next tick sends it.
+        sweeper.sweep(Duration.ofMinutes(1));
 
         assertEquals(SweepFixtures.once(ids), SweepFixtures.revokeCalls(0), "RBM revoke calls per message");
         assertEquals(SweepFixtures.once(ids), SweepFixtures.smsPublishes(ids), "SMS per message");
@@ -53,7 +55,10 @@ class ConcurrentSweepsTest {
     void twoSweepsAtOnce_summariesCountEachMessageOnce() throws Exception {
         SweepFixtures.pendingAtRbm(store, rbm, MESSAGES);
 
-        List<SweepSummary> summaries = SweepFixtures.sweepConcurrently(sweeper, 2, Duration.ofMinutes(2));
+        List<SweepSummary> summaries = new java.util.ArrayList<>(
+                SweepFixtures.sweepConcurrently(sweeper, 2, Duration.ofMinutes(2)));
+        // An SMS left for lack of budget on a busy machine is counted by the tick that sends it.
+        summaries.add(sweeper.sweep(Duration.ofMinutes(1)));
 
         assertEquals(MESSAGES, summaries.stream().mapToInt(SweepSummary::revoked).sum(), "revoked: " + summaries);
         assertEquals(MESSAGES, summaries.stream().mapToInt(SweepSummary::fallenBack).sum(), "fallenBack: " + summaries);

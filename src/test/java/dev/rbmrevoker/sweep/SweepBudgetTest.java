@@ -58,7 +58,8 @@ class SweepBudgetTest {
         List<String> stillDue = new ArrayList<>();
         for (String id : ids) {
             Message stored = store.get(id).orElseThrow();
-            if (stored.state() == MessageState.FALLEN_BACK) {
+            // REVOKED: revoked, its SMS left due for lack of time to publish it (issue 12), never half-sent.
+            if (stored.state() == MessageState.FALLEN_BACK || stored.state() == MessageState.REVOKED) {
                 revoked.add(id);
             } else {
                 assertEquals(MessageState.PENDING, stored.state(), "neither done nor due again: " + id);

@@ -7,6 +7,8 @@ import static dev.rbmrevoker.webhook.RbmWebhooks.track;
 import static dev.rbmrevoker.webhook.RbmWebhooks.view;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,6 +17,12 @@ import dev.rbmrevoker.message.FallbackState;
 import dev.rbmrevoker.message.Message;
 import dev.rbmrevoker.message.MessageState;
 import dev.rbmrevoker.message.MessageStore;
+import dev.rbmrevoker.local.rbm.Fault;
+import dev.rbmrevoker.local.rbm.Route;
+import dev.rbmrevoker.message.Channel;
+import dev.rbmrevoker.message.ChannelState;
+import dev.rbmrevoker.testing.CapturingMetricSink;
+import dev.rbmrevoker.testing.HandOvers;
 import dev.rbmrevoker.testing.RevokerResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -41,6 +49,8 @@ class RbmPostedWebhookTest {
 
     @Inject
     MessageStore store;
+    @Inject
+    CapturingMetricSink metrics;
 
     @BeforeEach
     void setUp() {
@@ -77,6 +87,7 @@ class RbmPostedWebhookTest {
 
         assertEquals("TTL_EXPIRATION_REVOKED", posts.get(0).eventType());
         assertEquals(200, posts.get(0).status());
+        HandOvers.now(id);
         JsonPath message = view(id);
         assertEquals("FALLEN_BACK", message.getString("state"));
         assertEquals("TTL_EXPIRATION_REVOKED", message.getString("fallback.reason"));
@@ -100,8 +111,13 @@ class RbmPostedWebhookTest {
         assertEquals(0, RevokerResource.sns().publishes().size());
     }
 
+    /**
+     * Regression (issue 12): the webhook started the SMS within its 0.5 s, timed out while SNS may have
+     * taken it, and the sweep published it again. A publish now starts only with time to finish it: the
+     * webhook leaves the SMS PENDING and due now, and the sweep publishes it once.
+     */
     @Test
-    void ttlExpirationRevoked_withASlowSms_answersWithinItsBudgetAndLeavesTheRestToTheSweep() throws Exception {
+    void ttlExpirationRevoked_startsNoSmsWithinTheWebhooksBudget_andLeavesItDueNowToTheSweep() {
         RevokerResource.rbm().setWebhook(null, null);
         String id = track(FALLBACK);
         RevokerResource.sns().delayNext(1, Duration.ofSeconds(4));
@@ -110,17 +126,52 @@ class RbmPostedWebhookTest {
         server("TTL_EXPIRATION_REVOKED", id).post().statusCode(200);
         Duration took = Duration.ofNanos(System.nanoTime() - started);
 
-        assertTrue(took.compareTo(Duration.ofMillis(3000)) < 0, "RBM does not wait for the 4 s SMS: " + took);
+        assertTrue(took.compareTo(Duration.ofMillis(3000)) < 0, "RBM does not wait for an SMS: " + took);
+        assertEquals(0, RevokerResource.sns().requests(), "no SMS started within the webhook");
         Message message = store.get(id).orElseThrow();
         assertEquals(MessageState.REVOKED, message.state());
         assertEquals(FallbackState.PENDING, message.fallback().state());
-        assertNotNull(message.dueAt(), "the fallback is owed to the sweep");
+        assertEquals(ChannelState.PENDING, message.fallback().deliveries().get(Channel.SMS).state());
+        assertEquals(0, message.fallback().deliveries().get(Channel.SMS).attempts());
+        assertEquals(ChannelState.SENT, message.fallback().deliveries().get(Channel.CALLBACK).state());
+        assertFalse(message.dueAt().isAfter(Instant.now()), "due now, for the sweep: " + message.dueAt());
         assertEquals("TTL_EXPIRATION_REVOKED", view(id).getString("fallback.reason"));
-        // Let the slow SNS answer land before the next test resets the stand-ins.
-        Instant end = Instant.now().plusSeconds(10);
-        while (RevokerResource.sns().publishes().isEmpty() && Instant.now().isBefore(end)) {
-            Thread.sleep(50);
-        }
+        RevokerResource.sns().reset();
+
+        assertEquals(MessageState.FALLEN_BACK, HandOvers.now(id).state());
+        assertEquals(1, RevokerResource.sns().publishes().size());
+        assertEquals(1, RevokerResource.callbacks().received().size());
+    }
+
+    /**
+     * Issue 12: RBM answers 200 to the revoke but delivers the message anyway (the RBM test server's
+     * revoke-ignored mode). The DELIVERED event comes inside the confirm window: the message ends
+     * DELIVERED, REVOKE_NOT_HONOURED is recorded, and neither SMS nor callback ever goes.
+     */
+    @Test
+    void revokeAnswered200ButDeliveredAnyway_endsDelivered_withNoFallbackEver() throws Exception {
+        String id = send(FALLBACK);
+        metrics.clear();
+        RevokerResource.rbm().inject(Route.REVOKE, Fault.revokeIgnored(Duration.ofMillis(300)));
+
+        given().when().post("/v1/messages/" + id + "/revoke").then().statusCode(200)
+                .body("state", org.hamcrest.Matchers.equalTo("REVOKED"))
+                .body("fallback.state", org.hamcrest.Matchers.equalTo("WAITING"));
+        List<WebhookPost> posts = RevokerResource.rbm().awaitWebhookPosts(1, Duration.ofSeconds(20));
+
+        assertEquals("DELIVERED", posts.get(0).eventType());
+        assertEquals(200, posts.get(0).status());
+        JsonPath message = view(id);
+        assertEquals("DELIVERED", message.getString("state"));
+        assertEquals(List.of("SENT", "REVOKING", "REVOKED", "DELIVERED", "REVOKE_NOT_HONOURED"),
+                message.getList("history.event").subList(1, 6));
+        assertNull(message.getString("fallback.dueAt"));
+        Message stored = store.get(id).orElseThrow();
+        assertNull(stored.dueAt(), "nothing left for the sweep");
+        assertEquals(stored, HandOvers.now(id), "nothing to hand over");
+        assertEquals(0, RevokerResource.sns().requests());
+        assertEquals(0, RevokerResource.callbacks().received().size());
+        assertEquals(1, metrics.lines().stream().filter(l -> l.contains("\"revokeNotHonoured\"")).count());
     }
 
     private static String sendExpiringIn(Duration ttl) {

@@ -24,6 +24,7 @@ import dev.rbmrevoker.message.MessageState;
 import dev.rbmrevoker.message.MessageStore;
 import dev.rbmrevoker.message.Source;
 import dev.rbmrevoker.message.TransitionResult;
+import dev.rbmrevoker.testing.HandOvers;
 import dev.rbmrevoker.testing.RevokerResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -138,6 +139,13 @@ class WebhookEventsTest {
 
         server("TTL_EXPIRATION_REVOKED", id).post().statusCode(200);
 
+        // No window after RBM's own expiry; the callback goes within the webhook, the SMS is left to the sweep.
+        JsonPath revoked = view(id);
+        assertEquals("REVOKED", revoked.getString("state"));
+        assertEquals("SENT", revoked.getString("fallback.callback.delivery.state"));
+        assertEquals("PENDING", revoked.getString("fallback.sms.delivery.state"));
+        assertEquals(0, RevokerResource.sns().requests());
+        HandOvers.now(id);
         JsonPath message = view(id);
         assertEquals("FALLEN_BACK", message.getString("state"));
         assertEquals("TTL_EXPIRATION_REVOKED", message.getString("fallback.reason"));
@@ -299,6 +307,7 @@ class WebhookEventsTest {
         first.post().statusCode(200);
         first.post().statusCode(200);
         signed(newEnvelopeId(), data).post().statusCode(200);
+        HandOvers.now(id);
 
         JsonPath message = view(id);
         assertEquals("FALLEN_BACK", message.getString("state"));
@@ -429,9 +438,13 @@ class WebhookEventsTest {
         return store.get(id).orElseThrow();
     }
 
+    /** Revokes through the API (RBM answers 200); FALLEN_BACK: then hands the fallback over, as the sweep does. */
     private static void revokeNow(String id, String expectedState) {
         given().when().post("/v1/messages/" + id + "/revoke")
-                .then().statusCode(200).body("state", equalTo(expectedState));
+                .then().statusCode(200).body("state", equalTo("REVOKED"));
+        if (expectedState.equals("FALLEN_BACK")) {
+            assertEquals(MessageState.FALLEN_BACK, HandOvers.now(id).state());
+        }
     }
 
     private void assertUnchanged(String id) {

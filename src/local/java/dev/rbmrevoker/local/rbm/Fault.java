@@ -9,7 +9,8 @@ import java.time.Duration;
  * @param kind what happens
  * @param status the HTTP status, for {@link Kind#STATUS}
  * @param retryAfter the {@code Retry-After} header to send, or null
- * @param delay how long to wait before answering, for {@link Kind#DELAY}
+ * @param delay how long to wait before answering, for {@link Kind#DELAY}; for {@link Kind#REVOKE_IGNORED}, how
+ *     long after the revoke the message is delivered anyway
  */
 public record Fault(Kind kind, int status, Duration retryAfter, Duration delay) {
 
@@ -21,7 +22,13 @@ public record Fault(Kind kind, int status, Duration retryAfter, Duration delay) 
         /** Close the connection without an answer and without processing the call. */
         DROP,
         /** Process the call (state changes), then close the connection without an answer. */
-        LOST_ANSWER
+        LOST_ANSWER,
+        /**
+         * On the revoke route only: answer 200 as if revoked, but keep the message queued and deliver it
+         * (posting DELIVERED) {@code delay} after the revoke, as RBM may do since its 200 only means the
+         * request was taken. A message that is not queued answers 404 as usual.
+         */
+        REVOKE_IGNORED
     }
 
     public static Fault status(int status) {
@@ -47,5 +54,10 @@ public record Fault(Kind kind, int status, Duration retryAfter, Duration delay) 
 
     public static Fault lostAnswer() {
         return new Fault(Kind.LOST_ANSWER, 0, null, null);
+    }
+
+    /** A revoke answered 200 whose message is delivered anyway {@code deliverAfter} later. */
+    public static Fault revokeIgnored(Duration deliverAfter) {
+        return new Fault(Kind.REVOKE_IGNORED, 0, null, deliverAfter);
     }
 }

@@ -453,15 +453,16 @@ public final class RbmTestServer implements AutoCloseable {
                         return;
                     }
                     case DELAY -> pause(fault.delay());
-                    case LOST_ANSWER -> {
-                        // handled after processing
+                    case LOST_ANSWER, REVOKE_IGNORED -> {
+                        // handled after processing, or by the revoke itself
                     }
                 }
             }
             Answer answer = switch (route) {
                 case TOKEN -> token(body);
                 case SEND -> send(exchange, phone, query, body);
-                case REVOKE -> revoke(exchange, phone, pathMessageId, query);
+                case REVOKE -> revoke(exchange, phone, pathMessageId, query,
+                        fault != null && fault.kind() == Fault.Kind.REVOKE_IGNORED ? fault.delay() : null);
                 case OTHER -> googleError(404, "Requested entity was not found.");
             };
             if (fault != null && fault.kind() == Fault.Kind.LOST_ANSWER) {
@@ -737,7 +738,9 @@ public final class RbmTestServer implements AutoCloseable {
         return Answer.json(200, entry.response().toString());
     }
 
-    private Answer revoke(HttpExchange exchange, String phone, String messageId, Map<String, String> query) {
+    /** {@code ignoredDeliverAfter}: non-null when this revoke is answered 200 but the message is delivered anyway. */
+    private Answer revoke(HttpExchange exchange, String phone, String messageId, Map<String, String> query,
+            Duration ignoredDeliverAfter) {
         if (!authorized(exchange)) {
             return unauthenticated();
         }
@@ -753,7 +756,12 @@ public final class RbmTestServer implements AutoCloseable {
             if (entry == null || !entry.phone.equals(phone) || entry.state != StoredMessage.State.QUEUED) {
                 return googleError(404, "Requested entity was not found.");
             }
-            entry.state = StoredMessage.State.REVOKED;
+            if (ignoredDeliverAfter == null) {
+                entry.state = StoredMessage.State.REVOKED;
+            }
+        }
+        if (ignoredDeliverAfter != null) {
+            deliverAt(messageId, Instant.now().plus(ignoredDeliverAfter), false);
         }
         return Answer.json(200, "{}");
     }

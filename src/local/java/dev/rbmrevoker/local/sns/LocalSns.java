@@ -46,6 +46,7 @@ public final class LocalSns implements AutoCloseable {
     private final List<Publish> publishes = new ArrayList<>();
     private final List<Fault> faults = new ArrayList<>();
     private final List<Duration> delays = new ArrayList<>();
+    private int lostAnswers;
     private int requests;
 
     private LocalSns(HttpServer server, ExecutorService executor) {
@@ -100,18 +101,33 @@ public final class LocalSns implements AutoCloseable {
         }
     }
 
-    /** Holds back the answers to the next {@code times} requests by {@code delay}, as a slow SNS would. */
+    /**
+     * Holds back the next {@code times} requests by {@code delay}, as a slow SNS would. The delay comes
+     * before the request is processed: a publish is recorded only once its delay is over, and it is
+     * recorded then even when the client gave up waiting meanwhile (SNS takes a request whose answer
+     * nobody reads). A test that times the client out must wait past the delay before counting publishes.
+     */
     public synchronized void delayNext(int times, Duration delay) {
         for (int i = 0; i < times; i++) {
             delays.add(delay);
         }
     }
 
-    /** Forgets publishes, pending faults and delays. */
+    /**
+     * The next {@code times} publishes are taken (recorded, as SNS would) and then the connection is
+     * closed without an answer, so the client fails without knowing whether the SMS went out. Applies
+     * to valid publishes only, after any delay and unless a fault is queued for the same request.
+     */
+    public synchronized void lostAnswerNext(int times) {
+        lostAnswers += times;
+    }
+
+    /** Forgets publishes, pending faults, delays and lost answers. */
     public synchronized void reset() {
         publishes.clear();
         faults.clear();
         delays.clear();
+        lostAnswers = 0;
         requests = 0;
     }
 
@@ -154,8 +170,18 @@ public final class LocalSns implements AutoCloseable {
                 return;
             }
             Publish publish = new Publish(UUID.randomUUID().toString(), phone, topic, text, attributes(form), form);
+            boolean loseAnswer;
             synchronized (this) {
                 publishes.add(publish);
+                loseAnswer = lostAnswers > 0;
+                if (loseAnswer) {
+                    lostAnswers--;
+                }
+            }
+            if (loseAnswer) {
+                LOG.infof("Local SNS: SMS to %s taken, answer withheld", dev.rbmrevoker.message.PhoneNumbers.mask(phone));
+                // Closing before the response headers are sent closes the connection: no answer reaches the client.
+                return;
             }
             LOG.infof("Local SNS: SMS to %s (%s): %s", dev.rbmrevoker.message.PhoneNumbers.mask(phone), publish.attributes(), text);
             respond(exchange, 200, "<PublishResponse xmlns=\"" + NAMESPACE + "\">"

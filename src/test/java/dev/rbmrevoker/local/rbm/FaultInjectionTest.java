@@ -95,6 +95,31 @@ class FaultInjectionTest {
     }
 
     @Test
+    void revokeIgnored_answers200_keepsTheMessageQueued_andDeliversItLater() throws Exception {
+        assertEquals(200, send("m1").statusCode());
+        server.inject(Route.REVOKE, Fault.revokeIgnored(Duration.ofMillis(300)));
+
+        assertEquals(200, Http.revoke(server, token, ENCODED, "m1", "?agentId=a").statusCode());
+        assertEquals(StoredMessage.State.QUEUED, server.message("m1").orElseThrow().state());
+
+        List<WebhookPost> posts = server.awaitWebhookPosts(1, Duration.ofSeconds(10));
+        assertEquals(1, posts.size());
+        assertEquals("DELIVERED", posts.get(0).eventType());
+        assertEquals(StoredMessage.State.DELIVERED, server.message("m1").orElseThrow().state());
+        assertEquals(404, Http.revoke(server, token, ENCODED, "m1", "?agentId=a").statusCode(),
+                "a later revoke finds it delivered");
+    }
+
+    @Test
+    void revokeIgnored_ofAMessageNotQueued_answers404AsUsual() throws Exception {
+        server.inject(Route.REVOKE, Fault.revokeIgnored(Duration.ofMillis(100)));
+
+        assertEquals(404, Http.revoke(server, token, ENCODED, "unknown", "?agentId=a").statusCode());
+        Thread.sleep(300);
+        assertTrue(server.webhookPosts().isEmpty());
+    }
+
+    @Test
     void tokenRouteFault_failsTheTokenRequest() {
         // google-auth retries 5xx of the token endpoint itself, so fail more often than it retries.
         server.inject(Route.TOKEN, Fault.status(503), 10);

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sns.SnsClient;
@@ -52,6 +53,18 @@ class LocalSnsTest {
         assertEquals(Map.of("AWS.SNS.SMS.SMSType", "Transactional"), publish.attributes());
         assertEquals("Publish", publish.form().get("Action"));
         assertEquals("2010-03-31", publish.form().get("Version"));
+    }
+
+    @Test
+    void lostAnswerNext_takesThePublish_butTheClientGetsNoAnswer() {
+        sns.lostAnswerNext(1);
+
+        assertThrows(SdkClientException.class, () -> client.publish(p -> p.phoneNumber("+16502530001").message("a")));
+        assertEquals(1, sns.publishes().size(), "SNS took it");
+        client.publish(p -> p.phoneNumber("+16502530001").message("b"));
+
+        assertEquals(2, sns.publishes().size());
+        assertEquals(2, sns.requests());
     }
 
     @Test
