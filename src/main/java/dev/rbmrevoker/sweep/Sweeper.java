@@ -49,13 +49,20 @@ import org.jboss.logging.Logger;
  * bounded concurrency: revokes what passed its deadline, retakes expired revoke leases, finishes sends
  * left in SENDING, retries fallbacks and webhook forwards. Each item is claimed with a conditional
  * write, so two sweeps at once never do the same work twice. Items due within the lookahead are done
- * at their due time; the sweep stops claiming when its budget runs low and leaves the rest due.
+ * at their due time; the sweep stops claiming when its budget runs low and leaves the rest due. Every
+ * call it makes ends {@code SWEEP_MARGIN} before the invocation's deadline, and it answers before that
+ * deadline whatever its workers are still doing.
  */
 @ApplicationScoped
 public class Sweeper {
 
     private static final Logger LOG = Logger.getLogger(Sweeper.class);
     private static final int PAGE_SIZE = 500;
+    /**
+     * A claim taken with less call time than this left would mostly end its call unanswered, leaving an
+     * uncertain revoke behind for nothing: it is left to the next sweep instead.
+     */
+    static final Duration MIN_CALL_TIME = Duration.ofSeconds(1);
 
     private final MessageStore store;
     private final ForwardStore forwards;
@@ -94,7 +101,11 @@ public class Sweeper {
     public SweepSummary sweep(Duration budget) {
         Instant start = clock.instant();
         Instant end = start.plus(budget);
-        Instant stopClaiming = end.minus(config.margin());
+        // Every call (RBM, fallback, forward) ends by callsEnd; the rest of the margin is for their
+        // records and, before the invocation's deadline, the sweep's own answer.
+        Instant callsEnd = end.minus(config.margin());
+        Instant answerBy = end.minus(config.margin().dividedBy(2));
+        Instant stopClaiming = callsEnd.minus(MIN_CALL_TIME);
         List<DueItem> due = findDue(start.plus(config.lookahead()));
         Tally tally = new Tally();
         ScheduledExecutorService workers = Executors.newScheduledThreadPool(Math.max(1, config.concurrency()));
@@ -106,10 +117,12 @@ public class Sweeper {
                 }
                 // Rounded up: a task run a fraction of a millisecond early finds the item not yet due and skips it.
                 long delay = Math.max(0, ceilMillis(Duration.between(clock.instant(), item.dueAt())));
-                work.add(workers.schedule(() -> work(item, stopClaiming, end, tally), delay, TimeUnit.MILLISECONDS));
+                work.add(workers.schedule(() -> work(item, stopClaiming, callsEnd, tally), delay,
+                        TimeUnit.MILLISECONDS));
             }
-            awaitAll(work, end);
+            awaitAll(work, answerBy);
         } finally {
+            // A worker still running records nothing over a newer claim: every record is conditional on its own.
             workers.shutdownNow();
         }
         SweepSummary summary = new SweepSummary(tally.due.get(), tally.revoked.get(), tally.delivered.get(),
@@ -162,14 +175,13 @@ public class Sweeper {
         return items;
     }
 
-    private void work(DueItem item, Instant stopClaiming, Instant end, Tally tally) {
+    private void work(DueItem item, Instant stopClaiming, Instant callsEnd, Tally tally) {
         Instant now = clock.instant();
         if (now.isAfter(stopClaiming)) {
             return;
         }
-        Duration budget = Duration.between(now, end).compareTo(callBudget) < 0
-                ? Duration.between(now, end)
-                : callBudget;
+        Duration left = Duration.between(now, callsEnd);
+        Duration budget = left.compareTo(callBudget) < 0 ? left : callBudget;
         try {
             if (item.kind() == DueKind.FORWARD) {
                 forwards.get(item.id())
@@ -260,9 +272,9 @@ public class Sweeper {
         }
     }
 
-    private void awaitAll(List<Future<?>> work, Instant end) {
+    private void awaitAll(List<Future<?>> work, Instant answerBy) {
         for (Future<?> future : work) {
-            long left = Duration.between(clock.instant(), end).toMillis();
+            long left = Duration.between(clock.instant(), answerBy).toMillis();
             try {
                 future.get(Math.max(0, left), TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
