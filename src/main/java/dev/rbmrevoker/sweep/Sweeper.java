@@ -132,10 +132,12 @@ public class Sweeper {
                 Metric.SWEEP_DUE, (long) summary.due(),
                 Metric.SWEEP_FAILED, 0L,
                 Metric.SWEEP_LAG_MS, tally.worstLagMs.get(),
-                Metric.OLDEST_DUE_AGE_MS, oldestDueAge));
+                Metric.OLDEST_DUE_AGE_MS, oldestDueAge,
+                Metric.OLDEST_FORWARD_AGE_MS, tally.oldestForwardAgeMs.get()));
         LOG.infof("Sweep finished: due=%d revoked=%d delivered=%d fallenBack=%d failed=%d durationMs=%d"
-                + " oldestDueAgeMs=%d worstLagMs=%d", summary.due(), summary.revoked(), summary.delivered(),
-                summary.fallenBack(), summary.failed(), summary.durationMs(), oldestDueAge, tally.worstLagMs.get());
+                + " oldestDueAgeMs=%d worstLagMs=%d oldestForwardAgeMs=%d", summary.due(), summary.revoked(),
+                summary.delivered(), summary.fallenBack(), summary.failed(), summary.durationMs(), oldestDueAge,
+                tally.worstLagMs.get(), tally.oldestForwardAgeMs.get());
         return summary;
     }
 
@@ -185,6 +187,11 @@ public class Sweeper {
         try {
             if (item.kind() == DueKind.FORWARD) {
                 forwards.get(item.id())
+                        .map(f -> {
+                            long age = Duration.between(f.createdAt(), now).toMillis();
+                            tally.oldestForwardAgeMs.accumulateAndGet(age, Math::max);
+                            return f;
+                        })
                         .filter(f -> !f.nextAttemptAt().isAfter(now))
                         .ifPresent(f -> {
                             tally.due.incrementAndGet();
@@ -296,5 +303,6 @@ public class Sweeper {
         final AtomicInteger fallenBack = new AtomicInteger();
         final AtomicInteger failed = new AtomicInteger();
         final AtomicLong worstLagMs = new AtomicLong();
+        final AtomicLong oldestForwardAgeMs = new AtomicLong();
     }
 }
