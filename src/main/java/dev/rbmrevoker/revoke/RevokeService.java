@@ -131,7 +131,9 @@ public class RevokeService {
         }
         LOG.infof("Revoking message %s of agent %s to %s (%s, by %s)", claimed.messageId(), claimed.agentId(),
                 PhoneNumbers.mask(claimed.phoneNumber()), reason, source.wireName());
-        RevokeOutcome outcome = rbm.revoke(claimed.agentId(), claimed.phoneNumber(), claimed.messageId(), budget);
+        // The budget ends where the caller's does, however long the claim took.
+        RevokeOutcome outcome = rbm.revoke(claimed.agentId(), claimed.phoneNumber(), claimed.messageId(),
+                budget.minus(Duration.between(started, clock.instant())));
         Message recorded = record(claimed, outcome, source);
         LOG.infof("Message %s of agent %s is %s after RBM's revoke answer %s", recorded.messageId(),
                 recorded.agentId(), recorded.state(), outcome.getClass().getSimpleName());

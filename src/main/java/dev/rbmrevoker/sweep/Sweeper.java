@@ -241,7 +241,8 @@ public class Sweeper {
         Message claim = message.claimResend(timing.resendAfter(), Source.SWEEP, now);
         if (store.transition(message, claim) instanceof TransitionResult.Applied applied) {
             LOG.infof("Resending message %s of agent %s left in SENDING", message.messageId(), message.agentId());
-            SendResult result = sends.finishSend(applied.message(), Source.SWEEP, budget);
+            SendResult result = sends.finishSend(applied.message(), Source.SWEEP,
+                    budget.minus(Duration.between(now, clock.instant())));
             if (result instanceof SendResult.Unavailable) {
                 tally.failed.incrementAndGet();
             } else {
