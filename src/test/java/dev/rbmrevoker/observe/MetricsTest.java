@@ -62,6 +62,6 @@ class MetricsTest {
             names.add(metric.metricName());
         }
         assertEquals(List.of("sent", "delivered", "revoked", "fallenBack", "fallbackFailed", "deliveredAfterRevoke",
-                "sweepDue", "sweepFailed", "sweepLagMs", "oldestDueAgeMs"), names);
+                "sweepDue", "sweepFailed", "sweepLagMs", "oldestDueAgeMs", "oldestForwardAgeMs", "forwardGaveUp"), names);
     }
 }
