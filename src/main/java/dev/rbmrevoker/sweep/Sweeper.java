@@ -62,7 +62,7 @@ public class Sweeper {
      * A claim taken with less call time than this left would mostly end its call unanswered, leaving an
      * uncertain revoke behind for nothing: it is left to the next sweep instead.
      */
-    static final Duration MIN_CALL_TIME = Duration.ofSeconds(1);
+    static final Duration MIN_CALL_TIME = Duration.ofSeconds(2);
 
     private final MessageStore store;
     private final ForwardStore forwards;
