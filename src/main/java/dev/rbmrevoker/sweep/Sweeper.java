@@ -59,8 +59,9 @@ public class Sweeper {
     private static final Logger LOG = Logger.getLogger(Sweeper.class);
     private static final int PAGE_SIZE = 500;
     /**
-     * A claim taken with less call time than this left would mostly end its call unanswered, leaving an
-     * uncertain revoke behind for nothing: it is left to the next sweep instead.
+     * A claim taken with less call time than this left (or than the margin, when that is shorter) would
+     * mostly end its call unanswered, leaving an uncertain revoke behind for nothing: it is left to the
+     * next sweep instead.
      */
     static final Duration MIN_CALL_TIME = Duration.ofSeconds(2);
 
@@ -105,7 +106,8 @@ public class Sweeper {
         // records and, before the invocation's deadline, the sweep's own answer.
         Instant callsEnd = end.minus(config.margin());
         Instant answerBy = end.minus(config.margin().dividedBy(2));
-        Instant stopClaiming = callsEnd.minus(MIN_CALL_TIME);
+        Instant stopClaiming = callsEnd.minus(
+                MIN_CALL_TIME.compareTo(config.margin()) < 0 ? MIN_CALL_TIME : config.margin());
         List<DueItem> due = findDue(start.plus(config.lookahead()));
         Tally tally = new Tally();
         ScheduledExecutorService workers = Executors.newScheduledThreadPool(Math.max(1, config.concurrency()));
