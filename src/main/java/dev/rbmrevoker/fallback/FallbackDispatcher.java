@@ -190,11 +190,15 @@ public class FallbackDispatcher {
         Message next = current;
         for (Map.Entry<Channel, ChannelDelivery> result : results.entrySet()) {
             ChannelDelivery stored = next.fallback().deliveries().get(result.getKey());
+            ChannelDelivery delivery = result.getValue();
+            // Only over the claim this hand-over was made under: a later claim of the channel counts one more attempt.
             if (next.fallback().state() != FallbackState.PENDING || stored == null
-                    || stored.state() != ChannelState.SENDING) {
+                    || stored.state() != ChannelState.SENDING || stored.attempts() != delivery.attempts()) {
+                LOG.infof("Fallback %s result of message %s not recorded: its claim (attempt %d) was taken over"
+                        + " or settled meanwhile", result.getKey(), current.messageId(), delivery.attempts());
                 continue;
             }
-            next = next.fallbackProgress(result.getKey(), result.getValue(), due, source, now);
+            next = next.fallbackProgress(result.getKey(), delivery, due, source, now);
         }
         return next;
     }

@@ -19,4 +19,13 @@ public record RevokeClaim(Instant leaseUntil, FallbackReason reason, boolean fal
     public boolean isLive(Instant now) {
         return now.isBefore(leaseUntil);
     }
+
+    /**
+     * Whether this is the same claim as {@code other}, not a later one. A lease is retaken only once it
+     * has expired, so every later claim of a message ends its lease later: the lease's end, to the
+     * millisecond the store keeps, tells claims apart.
+     */
+    public boolean isSameClaim(RevokeClaim other) {
+        return other != null && leaseUntil.toEpochMilli() == other.leaseUntil().toEpochMilli();
+    }
 }

@@ -19,7 +19,14 @@ public enum Metric {
     /** How late the sweep did the work it found (done time minus due time), worst item of a sweep. */
     SWEEP_LAG_MS("sweepLagMs", "Milliseconds"),
     /** How long the oldest owed item had been due when the sweep started. */
-    OLDEST_DUE_AGE_MS("oldestDueAgeMs", "Milliseconds");
+    OLDEST_DUE_AGE_MS("oldestDueAgeMs", "Milliseconds"),
+    /**
+     * Age of the oldest stored webhook forward a sweep found waiting (0 when none). Every stored forward
+     * comes due at least hourly (capped backoff), so the maximum over an hour is the oldest's age.
+     */
+    OLDEST_FORWARD_AGE_MS("oldestForwardAgeMs", "Milliseconds"),
+    /** Webhook forwards given up after 7 days of failures (each also logged at ERROR with its envelope id). */
+    FORWARD_GAVE_UP("forwardGaveUp", "Count");
 
     public static final String NAMESPACE = "RbmRevoker";
 

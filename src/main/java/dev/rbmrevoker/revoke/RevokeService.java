@@ -6,6 +6,7 @@ import dev.rbmrevoker.fallback.FallbackDispatcher;
 import dev.rbmrevoker.message.Fallback;
 import dev.rbmrevoker.message.FallbackReason;
 import dev.rbmrevoker.message.FallbackState;
+import dev.rbmrevoker.message.IllegalTransitionException;
 import dev.rbmrevoker.message.Message;
 import dev.rbmrevoker.message.MessageExistsException;
 import dev.rbmrevoker.message.MessageState;
@@ -26,7 +27,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import org.jboss.logging.Logger;
 
 /**
@@ -132,7 +135,9 @@ public class RevokeService {
         }
         LOG.infof("Revoking message %s of agent %s to %s (%s, by %s)", claimed.messageId(), claimed.agentId(),
                 PhoneNumbers.mask(claimed.phoneNumber()), reason, source.wireName());
-        RevokeOutcome outcome = rbm.revoke(claimed.agentId(), claimed.phoneNumber(), claimed.messageId(), budget);
+        // The budget ends where the caller's does, however long the claim took.
+        RevokeOutcome outcome = rbm.revoke(claimed.agentId(), claimed.phoneNumber(), claimed.messageId(),
+                budget.minus(Duration.between(started, clock.instant())));
         Message recorded = record(claimed, outcome, source);
         LOG.infof("Message %s of agent %s is %s after RBM's revoke answer %s", recorded.messageId(),
                 recorded.agentId(), recorded.state(), outcome.getClass().getSimpleName());
@@ -165,7 +170,40 @@ public class RevokeService {
     }
 
     private Message record(Message claimed, RevokeOutcome outcome, Source source) {
-        return updater.apply(claimed, current -> {
+        UnaryOperator<Message> answer = answer(claimed, outcome, source);
+        return updater.apply(claimed, current -> underClaim(claimed, current, answer, outcome));
+    }
+
+    /**
+     * RBM's answer is recorded only under the claim the call was made under. Once someone else took the
+     * message over (a newer claim, live or released, after this lease expired), a late answer may at most
+     * add a history note: it never changes what the newer claim decides.
+     */
+    private static Message underClaim(Message claimed, Message current, UnaryOperator<Message> answer,
+            RevokeOutcome outcome) {
+        if (current.claim() != null && current.claim().isSameClaim(claimed.claim())) {
+            return answer.apply(current);
+        }
+        Message next;
+        try {
+            next = answer.apply(current);
+        } catch (IllegalTransitionException e) {
+            next = null;
+        }
+        boolean noteOnly = next != null && next.state() == current.state()
+                && Objects.equals(next.claim(), current.claim()) && next.fallback().equals(current.fallback())
+                && Objects.equals(next.dueAt(), current.dueAt());
+        if (noteOnly) {
+            return next;
+        }
+        LOG.warnf("RBM's late revoke answer %s for message %s of agent %s is not recorded: its claim was"
+                + " taken over meanwhile (now %s)", outcome.getClass().getSimpleName(), current.messageId(),
+                current.agentId(), current.state());
+        return current;
+    }
+
+    private UnaryOperator<Message> answer(Message claimed, RevokeOutcome outcome, Source source) {
+        return current -> {
             Instant now = clock.instant();
             // The claim's reason stands unless the claim is gone (someone else settled it meanwhile).
             FallbackReason explicit = current.claim() == null ? FallbackReason.DEADLINE_PASSED : null;
@@ -190,7 +228,7 @@ public class RevokeService {
             RevokeOutcome.Unavailable unavailable = (RevokeOutcome.Unavailable) outcome;
             return current.releaseRevoke("RBM unavailable: " + unavailable.reason(),
                     unavailable.afterUnansweredAttempt(), source, now);
-        });
+        };
     }
 
     /** The answer when the state leaves nothing to revoke, or empty when a revoke may be claimed. */

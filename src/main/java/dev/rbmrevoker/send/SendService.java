@@ -140,6 +140,11 @@ public class SendService {
             return new SendResult.Unavailable(sending, unavailable.reason(), unavailable.retryAfter());
         }
         Message recorded = updater.apply(sending, current -> {
+            if (current.state() != MessageState.SENDING) {
+                // Settled meanwhile (by another send's answer, a webhook, or a revoke of the overdue send):
+                // a late answer changes nothing; another resend of the same messageId told RBM the same.
+                return current;
+            }
             Instant now = clock.instant();
             if (outcome instanceof SendOutcome.Accepted) {
                 return current.accepted(source, now);

@@ -24,7 +24,10 @@ public interface SweepConfig {
     @WithDefault("PT50S")
     Duration budget();
 
-    /** The sweep stops claiming work when less than this is left of its budget ({@code SWEEP_MARGIN}). */
+    /**
+     * Every call of the sweep (RBM, fallback, forward) ends this long before the invocation's deadline
+     * ({@code SWEEP_MARGIN}); the first half of it is for their records, the second for the sweep's answer.
+     */
     @WithDefault("PT5S")
     Duration margin();
 

@@ -49,13 +49,21 @@ import org.jboss.logging.Logger;
  * bounded concurrency: revokes what passed its deadline, retakes expired revoke leases, finishes sends
  * left in SENDING, retries fallbacks and webhook forwards. Each item is claimed with a conditional
  * write, so two sweeps at once never do the same work twice. Items due within the lookahead are done
- * at their due time; the sweep stops claiming when its budget runs low and leaves the rest due.
+ * at their due time; the sweep stops claiming when its budget runs low and leaves the rest due. Every
+ * call it makes ends {@code SWEEP_MARGIN} before the invocation's deadline, and it answers before that
+ * deadline whatever its workers are still doing.
  */
 @ApplicationScoped
 public class Sweeper {
 
     private static final Logger LOG = Logger.getLogger(Sweeper.class);
     private static final int PAGE_SIZE = 500;
+    /**
+     * A claim taken with less call time than this left (or than the margin, when that is shorter) would
+     * mostly end its call unanswered, leaving an uncertain revoke behind for nothing: it is left to the
+     * next sweep instead.
+     */
+    static final Duration MIN_CALL_TIME = Duration.ofSeconds(2);
 
     private final MessageStore store;
     private final ForwardStore forwards;
@@ -94,7 +102,12 @@ public class Sweeper {
     public SweepSummary sweep(Duration budget) {
         Instant start = clock.instant();
         Instant end = start.plus(budget);
-        Instant stopClaiming = end.minus(config.margin());
+        // Every call (RBM, fallback, forward) ends by callsEnd; the rest of the margin is for their
+        // records and, before the invocation's deadline, the sweep's own answer.
+        Instant callsEnd = end.minus(config.margin());
+        Instant answerBy = end.minus(config.margin().dividedBy(2));
+        Instant stopClaiming = callsEnd.minus(
+                MIN_CALL_TIME.compareTo(config.margin()) < 0 ? MIN_CALL_TIME : config.margin());
         List<DueItem> due = findDue(start.plus(config.lookahead()));
         Tally tally = new Tally();
         ScheduledExecutorService workers = Executors.newScheduledThreadPool(Math.max(1, config.concurrency()));
@@ -106,10 +119,12 @@ public class Sweeper {
                 }
                 // Rounded up: a task run a fraction of a millisecond early finds the item not yet due and skips it.
                 long delay = Math.max(0, ceilMillis(Duration.between(clock.instant(), item.dueAt())));
-                work.add(workers.schedule(() -> work(item, stopClaiming, end, tally), delay, TimeUnit.MILLISECONDS));
+                work.add(workers.schedule(() -> work(item, stopClaiming, callsEnd, tally), delay,
+                        TimeUnit.MILLISECONDS));
             }
-            awaitAll(work, end);
+            awaitAll(work, answerBy);
         } finally {
+            // A worker still running records nothing over a newer claim: every record is conditional on its own.
             workers.shutdownNow();
         }
         SweepSummary summary = new SweepSummary(tally.due.get(), tally.revoked.get(), tally.delivered.get(),
@@ -119,10 +134,12 @@ public class Sweeper {
                 Metric.SWEEP_DUE, (long) summary.due(),
                 Metric.SWEEP_FAILED, 0L,
                 Metric.SWEEP_LAG_MS, tally.worstLagMs.get(),
-                Metric.OLDEST_DUE_AGE_MS, oldestDueAge));
+                Metric.OLDEST_DUE_AGE_MS, oldestDueAge,
+                Metric.OLDEST_FORWARD_AGE_MS, tally.oldestForwardAgeMs.get()));
         LOG.infof("Sweep finished: due=%d revoked=%d delivered=%d fallenBack=%d failed=%d durationMs=%d"
-                + " oldestDueAgeMs=%d worstLagMs=%d", summary.due(), summary.revoked(), summary.delivered(),
-                summary.fallenBack(), summary.failed(), summary.durationMs(), oldestDueAge, tally.worstLagMs.get());
+                + " oldestDueAgeMs=%d worstLagMs=%d oldestForwardAgeMs=%d", summary.due(), summary.revoked(),
+                summary.delivered(), summary.fallenBack(), summary.failed(), summary.durationMs(), oldestDueAge,
+                tally.worstLagMs.get(), tally.oldestForwardAgeMs.get());
         return summary;
     }
 
@@ -162,17 +179,21 @@ public class Sweeper {
         return items;
     }
 
-    private void work(DueItem item, Instant stopClaiming, Instant end, Tally tally) {
+    private void work(DueItem item, Instant stopClaiming, Instant callsEnd, Tally tally) {
         Instant now = clock.instant();
         if (now.isAfter(stopClaiming)) {
             return;
         }
-        Duration budget = Duration.between(now, end).compareTo(callBudget) < 0
-                ? Duration.between(now, end)
-                : callBudget;
+        Duration left = Duration.between(now, callsEnd);
+        Duration budget = left.compareTo(callBudget) < 0 ? left : callBudget;
         try {
             if (item.kind() == DueKind.FORWARD) {
                 forwards.get(item.id())
+                        .map(f -> {
+                            long age = Duration.between(f.createdAt(), now).toMillis();
+                            tally.oldestForwardAgeMs.accumulateAndGet(age, Math::max);
+                            return f;
+                        })
                         .filter(f -> !f.nextAttemptAt().isAfter(now))
                         .ifPresent(f -> {
                             tally.due.incrementAndGet();
@@ -228,7 +249,8 @@ public class Sweeper {
         Message claim = message.claimResend(timing.resendAfter(), Source.SWEEP, now);
         if (store.transition(message, claim) instanceof TransitionResult.Applied applied) {
             LOG.infof("Resending message %s of agent %s left in SENDING", message.messageId(), message.agentId());
-            SendResult result = sends.finishSend(applied.message(), Source.SWEEP, budget);
+            SendResult result = sends.finishSend(applied.message(), Source.SWEEP,
+                    budget.minus(Duration.between(now, clock.instant())));
             if (result instanceof SendResult.DeadlinePassed passed) {
                 // The deadline came while this resend was claimed: never sent late, settled by a revoke instead.
                 count(revokes.revokeDue(passed.message(), reasonFor(passed.message()), budget), tally);
@@ -269,9 +291,9 @@ public class Sweeper {
         }
     }
 
-    private void awaitAll(List<Future<?>> work, Instant end) {
+    private void awaitAll(List<Future<?>> work, Instant answerBy) {
         for (Future<?> future : work) {
-            long left = Duration.between(clock.instant(), end).toMillis();
+            long left = Duration.between(clock.instant(), answerBy).toMillis();
             try {
                 future.get(Math.max(0, left), TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
@@ -293,5 +315,6 @@ public class Sweeper {
         final AtomicInteger fallenBack = new AtomicInteger();
         final AtomicInteger failed = new AtomicInteger();
         final AtomicLong worstLagMs = new AtomicLong();
+        final AtomicLong oldestForwardAgeMs = new AtomicLong();
     }
 }

@@ -1,10 +1,13 @@
 package dev.rbmrevoker.webhook;
 
-import dev.rbmrevoker.fallback.FallbackConfig;
+import dev.rbmrevoker.observe.Metric;
+import dev.rbmrevoker.observe.Metrics;
 import dev.rbmrevoker.rbm.RbmConfig;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -12,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import org.jboss.logging.Logger;
@@ -19,8 +23,11 @@ import org.jboss.logging.Logger;
 /**
  * Forwards every validly signed envelope, unchanged and with RBM's signature, to the agent's own
  * webhook: an agent has one webhook URL, and its bot still needs the events. A failed forward is
- * stored for the sweep; it never changes what RBM is answered.
+ * stored for the sweep, retried with capped backoff for {@link #HORIZON} (RBM's own), then given up at
+ * ERROR with a metric; it never changes what RBM is answered. A forward URL that is not absolute http(s)
+ * fails the start ({@link Startup}) rather than every webhook.
  */
+@Startup
 @ApplicationScoped
 public class WebhookForwarder {
 
@@ -30,23 +37,40 @@ public class WebhookForwarder {
     static final Duration LONGEST_RETRY = Duration.ofHours(1);
     /** A retry in progress; another sweep may take it over after this. */
     static final Duration RETRY_LEASE = Duration.ofMinutes(1);
+    /** How long a failed forward is retried: RBM's own retry horizon, so the agent never misses less than RBM would. */
+    static final Duration HORIZON = Duration.ofDays(7);
 
     private final Optional<URI> target;
     private final ForwardStore store;
     private final Clock clock;
     private final Duration timeout;
-    private final int maxAttempts;
+    private final Metrics metrics;
     private final HttpClient http;
 
-    public WebhookForwarder(RbmConfig rbm, ForwardStore store, Clock clock, WebhookConfig config,
-            FallbackConfig fallback) {
-        this.target = rbm.webhookForwardUrl().map(URI::create);
+    /** @throws IllegalStateException when RBM_WEBHOOK_FORWARD_URL is set but not an absolute http(s) URL */
+    public WebhookForwarder(RbmConfig rbm, ForwardStore store, Clock clock, WebhookConfig config, Metrics metrics) {
+        this.target = rbm.webhookForwardUrl().filter(url -> !url.isBlank()).map(WebhookForwarder::checked);
         this.store = store;
         this.clock = clock;
         this.timeout = config.forwardTimeout();
-        this.maxAttempts = fallback.maxAttempts();
+        this.metrics = metrics;
         // HTTP/1.1 as RBM posts it: no h2c upgrade headers added to what the agent's webhook receives.
         this.http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
+    }
+
+    private static URI checked(String url) {
+        URI uri;
+        try {
+            uri = new URI(url.trim());
+        } catch (URISyntaxException e) {
+            uri = null;
+        }
+        String scheme = uri == null || uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
+            throw new IllegalStateException(
+                    "RBM_WEBHOOK_FORWARD_URL must be an absolute http or https URL, is '" + url + "'");
+        }
+        return uri;
     }
 
     public boolean isEnabled() {
@@ -77,7 +101,7 @@ public class WebhookForwarder {
     /**
      * One retry of a stored forward, by the sweep. Claims it first so two sweeps never post it twice.
      *
-     * @return whether the forward is settled (delivered, or given up after the last attempt)
+     * @return whether the forward is settled (delivered, or given up once {@link #HORIZON} has passed)
      */
     public boolean retry(PendingForward forward, Duration budget) {
         Instant now = clock.instant();
@@ -98,14 +122,17 @@ public class WebhookForwarder {
             LOG.infof("Forwarded webhook envelope %s on attempt %d", forward.id(), attempt);
             return store.remove(claimed);
         }
-        if (attempt >= maxAttempts) {
-            LOG.errorf("Gave up forwarding webhook envelope %s after %d attempts: %s", forward.id(), attempt, error);
+        Instant failedAt = clock.instant();
+        if (!failedAt.isBefore(forward.createdAt().plus(HORIZON))) {
+            LOG.errorf("Gave up forwarding webhook envelope %s: it failed %d times since %s (%s), and RBM itself"
+                    + " retries no longer than %s", forward.id(), attempt, forward.createdAt(), error, HORIZON);
+            metrics.count(Metric.FORWARD_GAVE_UP);
             return store.remove(claimed);
         }
-        Instant next = clock.instant().plus(backoff(attempt));
+        Instant next = failedAt.plus(backoff(attempt));
         store.update(claimed, claimed.attempt(attempt, next, error));
-        LOG.warnf("Forward of webhook envelope %s failed on attempt %d of %d (%s); next at %s", forward.id(),
-                attempt, maxAttempts, error, next);
+        LOG.warnf("Forward of webhook envelope %s failed on attempt %d (%s); next at %s, given up after %s",
+                forward.id(), attempt, error, next, forward.createdAt().plus(HORIZON));
         return false;
     }
 
