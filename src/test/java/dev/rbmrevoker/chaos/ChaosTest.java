@@ -115,7 +115,7 @@ class ChaosTest {
      * SNS and callback faults stop this long after the start: a failed hand-over is retried 30 s later
      * (FallbackDispatcher), and the run waits for those retries, so that a second SMS would show.
      */
-    private static final Duration FALLBACK_FAULTS = CREATE_WINDOW;
+    private static final Duration FALLBACK_FAULTS = Duration.ofSeconds(14);
     /** How long one sweep may take; the sweep threads start the next one right after, so this bounds a tick. */
     private static final Duration SWEEP_BUDGET = Duration.ofSeconds(2);
     private static final Duration TICK = SWEEP_BUDGET.plusMillis(300);
@@ -345,12 +345,16 @@ class ChaosTest {
                 (System.nanoTime() - startedNanos) / 1_000_000, finalStates(plans));
         clearFixtures();
         if (!errors.isEmpty()) {
-            Map<String, Long> byInvariant = errors.stream().collect(Collectors.groupingBy(
+            Map<String, List<String>> byInvariant = errors.stream().collect(Collectors.groupingBy(
                     e -> e.startsWith("[") ? e.substring(0, e.indexOf(']') + 1) : "[other]", TreeMap::new,
-                    Collectors.counting()));
-            fail("ChaosTest seed=" + seed + " (replay: " + replay + "): " + errors.size() + " violation(s) "
-                    + byInvariant + ", the first ones:\n  "
-                    + errors.stream().limit(30).collect(Collectors.joining("\n  ")));
+                    Collectors.toList()));
+            StringBuilder report = new StringBuilder("ChaosTest seed=" + seed + " (replay: " + replay + "): "
+                    + errors.size() + " violation(s):");
+            byInvariant.forEach((invariant, list) -> {
+                report.append("\n").append(invariant).append(' ').append(list.size()).append(" violation(s), the first:");
+                list.stream().limit(4).forEach(e -> report.append("\n  ").append(e));
+            });
+            fail(report.toString());
         }
     }
 
@@ -691,15 +695,18 @@ class ChaosTest {
         List<HttpRecorder.Received> received = RevokerResource.callbacks().received();
         Map<String, Integer> callbackCount = countById(received.stream().map(HttpRecorder.Received::text).toList(),
                 CALLBACK_ID);
+        Map<String, List<String>> keysById = new TreeMap<>();
         for (HttpRecorder.Received callback : received) {
             Matcher matcher = CALLBACK_ID.matcher(callback.text());
-            String id = matcher.find() ? matcher.group(1) : null;
-            String key = callback.header("Idempotency-Key");
-            if (id == null || !id.equals(key)) {
-                errors.add("[callback-idempotency-key] " + id + ": a callback carries Idempotency-Key " + key
-                        + ", not the messageId");
-            }
+            keysById.computeIfAbsent(matcher.find() ? matcher.group(1) : "(no messageId)", k -> new ArrayList<>())
+                    .add(callback.header("Idempotency-Key"));
         }
+        keysById.forEach((id, keys) -> {
+            if (!keys.stream().allMatch(id::equals)) {
+                errors.add("[callback-idempotency-key] " + id + ": its " + keys.size() + " callback(s) carry"
+                        + " Idempotency-Key " + keys + ", not all the messageId");
+            }
+        });
         Map<String, List<RefusedRevokes.Call>> gatewayRevokes = RefusedRevokes.calls().stream()
                 .collect(Collectors.groupingBy(RefusedRevokes.Call::messageId));
         Map<String, List<WebhookPost>> posts = rbm.webhookPosts().stream()
