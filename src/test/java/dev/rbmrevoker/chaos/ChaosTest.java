@@ -333,6 +333,11 @@ class ChaosTest {
         pause(3_200);
         Instant checkedAt = Instant.now();
         System.out.printf("ChaosTest: %d of %d planned messages created in time%n", attempted.size(), count);
+        if (attempted.size() < count * 9 / 10) {
+            // Not a failure (the load is the machine's), but the run checked less than it planned.
+            System.out.printf("ChaosTest: WARNING: only %d of %d messages were created before the chaos ended:"
+                    + " the machine is overloaded; run it again on a quieter one%n", attempted.size(), count);
+        }
         System.out.printf("ChaosTest: settled after %d ms: %d sweeps (%d failed), %d webhook events applied,"
                 + " %d crashed hand-over claims aged%n", (System.nanoTime() - startedNanos) / 1_000_000,
                 sweepsDone.get(), sweepFailures.get(), webhooksApplied.get(), crashesAged.get());
