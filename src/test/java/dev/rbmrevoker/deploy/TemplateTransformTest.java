@@ -17,7 +17,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,10 +30,11 @@ class TemplateTransformTest {
     static final String SWEEP_EVENT = "{\"version\":\"2.0\",\"routeKey\":\"$default\",\"rawPath\":\"/internal/sweep\","
             + "\"requestContext\":{\"http\":{\"method\":\"POST\",\"path\":\"/internal/sweep\"}},\"isBase64Encoded\":false}";
 
-    private static List<Transformed> outputs;
+    private List<Transformed> outputs;
 
-    @BeforeAll
-    static void load() {
+    /** Per test, so each one reports itself skipped, with why, when no transform output was given. */
+    @BeforeEach
+    void load() {
         outputs = Transformed.all();
     }
 
@@ -91,6 +92,7 @@ class TemplateTransformTest {
             assertEquals(1, schedules.size(), cfn + ": one schedule");
             Map<String, Object> schedule = map(schedules.values().iterator().next().get("Properties"));
             assertEquals("rate(1 minute)", schedule.get("ScheduleExpression"), cfn.toString());
+            assertNull(schedule.get("Name"), cfn + ": a fixed schedule name collides with a second stack");
             Map<String, Object> target = map(schedule.get("Target"));
             assertEquals(Map.of("Ref", "SweepFunctionAliaslive"), target.get("Arn"), cfn + ": target");
             assertEquals(json.readTree(SWEEP_EVENT), json.readTree((String) target.get("Input")), cfn + ": input");

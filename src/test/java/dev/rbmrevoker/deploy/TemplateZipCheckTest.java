@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,15 @@ class TemplateZipCheckTest {
 
     @TempDir
     Path dir;
+
+    @Test
+    void packagingDefault_isWhatThePlainBuildMakes() {
+        // ./mvnw package, the README's first build command, writes a JVM zip (no bootstrap at its root):
+        // deployed as native by default, every call failed with Runtime.InvalidEntrypoint.
+        Map<String, Object> packaging = Template.map(Template.map(Template.loadUnchecked().get("Parameters"))
+                .get("Packaging"));
+        assertEquals("jvm", packaging.get("Default"));
+    }
 
     @Test
     void jvmZip_passesAsJvm_andIsRefusedAsNative_namingTheNativeBuild() throws Exception {
