@@ -29,7 +29,8 @@ class TemplateAlarmsTest {
                     assertTrue(emitted.contains((String) p.get("MetricName")), "unknown metric " + p.get("MetricName"));
                     watched.add((String) p.get("MetricName"));
                 });
-        assertEquals(Set.of("sweepFailed", "sweepDue", "fallbackFailed", "deliveredAfterRevoke", "oldestDueAgeMs"),
+        assertEquals(Set.of("sweepFailed", "sweepDue", "fallbackFailed", "deliveredAfterRevoke", "oldestDueAgeMs",
+                "revokeRefused", "oldestForwardAgeMs"),
                 watched);
     }
 }

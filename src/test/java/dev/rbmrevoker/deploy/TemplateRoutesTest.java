@@ -20,6 +20,7 @@ import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -85,7 +86,8 @@ class TemplateRoutesTest {
     void noSecretIsALiteral_theFunctionsGetOnlyTheSecretsArn() {
         Map<String, Object> globals = map(map(map(map(Template.loadUnchecked().get("Globals")).get("Function"))
                 .get("Environment")).get("Variables"));
-        assertEquals(Map.of("Ref", "RbmSecret"), globals.get("RBM_SECRET_ARN"));
+        assertEquals(Map.of("Fn::If", List.of("CreateSecret", Map.of("Ref", "RbmSecret"), Map.of("Ref", "ExistingSecretArn"))),
+                globals.get("RBM_SECRET_ARN"));
         Pattern secretNames = Pattern.compile(".*(SERVICE_ACCOUNT|CLIENT_TOKEN|CALLBACK_SECRET|PRIVATE_KEY).*");
         for (String function : new String[] {"ApiFunction", "SweepFunction"}) {
             environment(function).keySet().forEach(name ->
