@@ -1,7 +1,10 @@
 package dev.rbmrevoker.api;
 
+import io.quarkus.smallrye.openapi.OpenApiFilter;
 import java.util.Map;
+import org.eclipse.microprofile.openapi.OASFilter;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.models.parameters.RequestBody;
 
 /**
  * Request bodies as the OpenAPI document shows them. The resources read bodies as JSON trees (so
@@ -19,35 +22,64 @@ final class ApiDocs {
             @Schema(description = "The deployment's signed fallback callback; always {}") Map<String, Object> callback) {
     }
 
-    @Schema(name = "SendRequest", description = "Exactly one of deadline or ttl. Unknown fields are refused.")
+    /** Valid as it stands, so that Swagger UI's "Try it out" sends it: a ttl (never stale), no messageId (one is made). */
+    static final String SEND_EXAMPLE = "{\"phoneNumber\": \"+16502530000\", \"contentMessage\": {\"text\": \"Your code is 123456\"},"
+            + " \"ttl\": \"PT5M\", \"fallback\": {\"sms\": {\"text\": \"Your code is 123456\"}}}";
+
+    @Schema(name = "SendRequest", example = SEND_EXAMPLE,
+            description = "Exactly one of deadline or ttl. Unknown fields are refused.")
     record SendRequest(
             @Schema(required = true, example = "+16502530001", description = "Strict E.164") String phoneNumber,
             @Schema(required = true, description = "An RBM AgentContentMessage, passed to RBM as is")
             Map<String, Object> contentMessage,
-            @Schema(description = "A UUID; made when absent") String messageId,
+            @Schema(description = "A UUID; made when absent", format = "uuid") String messageId,
             @Schema(description = "Default: RBM_AGENT_ID") String agentId,
             @Schema(enumeration = {"MESSAGE_TRAFFIC_TYPE_UNSPECIFIED", "AUTHENTICATION", "TRANSACTION", "PROMOTION",
                     "SERVICEREQUEST", "ACKNOWLEDGEMENT"}) String messageTrafficType,
-            @Schema(format = "date-time", example = "2026-11-22T10:00:00Z") String deadline,
-            @Schema(example = "PT10M", description = "ISO-8601 duration") String ttl,
+            @Schema(format = "date-time", description = "An instant in the future, at most 15 days ahead; not with ttl")
+            String deadline,
+            @Schema(example = "PT10M", description = "ISO-8601 duration, at most 15 days; not with deadline") String ttl,
             FallbackRequest fallback) {
     }
 
-    @Schema(name = "TrackRequest", description = "A message the agent sent itself. Exactly one of deadline or ttl.")
+    static final String TRACK_EXAMPLE = "{\"phoneNumber\": \"+16502530001\", \"ttl\": \"PT10M\","
+            + " \"fallback\": {\"callback\": {}}}";
+
+    @Schema(name = "TrackRequest", example = TRACK_EXAMPLE,
+            description = "A message the agent sent itself. Exactly one of deadline or ttl.")
     record TrackRequest(
             @Schema(required = true, example = "+16502530001") String phoneNumber,
             String agentId,
-            @Schema(format = "date-time") String deadline,
-            @Schema(example = "PT10M") String ttl,
+            @Schema(format = "date-time", description = "Not with ttl") String deadline,
+            @Schema(example = "PT10M", description = "Not with deadline") String ttl,
             @Schema(format = "date-time", description = "The expiry the agent itself gave RBM, if any: after it, RBM's"
                     + " 404 on a revoke may be its own expiry, settled by FALLBACK_ON_AMBIGUOUS") String rbmExpireTime,
             FallbackRequest fallback) {
     }
 
-    @Schema(name = "RevokeRequest", description = "Optional body of a revoke.")
+    @Schema(name = "RevokeRequest", example = "{\"fallback\": true}",
+            description = "Optional body of a revoke; no body revokes with the message's own fallback.")
     record RevokeRequest(
             @Schema(description = "Default: true when the message has a fallback") Boolean fallback,
             @Schema(description = "For a message not tracked yet") String phoneNumber,
             @Schema(description = "For a message not tracked yet; default RBM_AGENT_ID") String agentId) {
+    }
+
+    /**
+     * A revoke's body is optional, but the generator marks every body parameter required (Swagger UI then
+     * refuses to send a revoke without one).
+     */
+    @OpenApiFilter
+    public static final class OptionalRevokeBody implements OASFilter {
+
+        @Override
+        public RequestBody filterRequestBody(RequestBody requestBody) {
+            if (requestBody.getContent() != null && requestBody.getContent().getMediaTypes().values().stream()
+                    .anyMatch(media -> media.getSchema() != null && media.getSchema().getRef() != null
+                            && media.getSchema().getRef().endsWith("/RevokeRequest"))) {
+                requestBody.setRequired(false);
+            }
+            return requestBody;
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.rbmrevoker.api;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -50,8 +51,7 @@ class JsonBody {
         try {
             tree = mapper.readTree(body);
         } catch (JsonProcessingException e) {
-            throw ProblemException.of(ProblemType.MALFORMED_REQUEST, "The body is not valid JSON: "
-                    + e.getOriginalMessage());
+            throw ProblemException.of(ProblemType.MALFORMED_REQUEST, describe(e));
         } catch (IOException e) {
             throw ProblemException.of(ProblemType.MALFORMED_REQUEST, "The body could not be read.");
         }
@@ -67,6 +67,33 @@ class JsonBody {
         }
         errors.throwIfAny();
         return (ObjectNode) tree;
+    }
+
+    /**
+     * What is wrong and where, for a client: the parser's own words without its internals (the parser
+     * mentions its source settings, such as {@code StreamReadFeature}, and quotes itself).
+     */
+    static String describe(JsonProcessingException e) {
+        String reason = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+        int newline = reason.indexOf('\n');
+        if (newline >= 0) {
+            reason = reason.substring(0, newline);
+        }
+        int internals = reason.indexOf(" (start marker at");
+        if (internals < 0) {
+            internals = reason.indexOf("[Source:");
+        }
+        if (internals >= 0) {
+            reason = reason.substring(0, internals);
+        }
+        reason = reason.replaceAll(" \\(code -?\\d+\\)", "").strip();
+        if (reason.length() > 200) {
+            reason = reason.substring(0, 200) + "...";
+        }
+        JsonLocation at = e.getLocation();
+        String where = at == null || at.getLineNr() < 1 ? ""
+                : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+        return "The body is not valid JSON" + where + (reason.isEmpty() ? "." : ": " + reason + ".");
     }
 
     String write(JsonNode node) {

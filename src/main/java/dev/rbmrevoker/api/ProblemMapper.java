@@ -43,7 +43,7 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response unreadableJson(JsonProcessingException e) {
-        return respond(Problem.of(ProblemType.MALFORMED_REQUEST, e.getOriginalMessage())).build();
+        return respond(Problem.of(ProblemType.MALFORMED_REQUEST, JsonBody.describe(e))).build();
     }
 
     /** Routing and content negotiation failures of the framework itself. */

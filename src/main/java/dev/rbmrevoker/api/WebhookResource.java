@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -81,12 +82,7 @@ public class WebhookResource {
         } catch (IllegalArgumentException e) {
             throw malformed("message.data is not base64");
         }
-        String token = secrets.webhookClientToken().orElse(null);
-        if (token == null) {
-            LOG.error("A webhook arrived but no webhook client token is configured (RBM_WEBHOOK_CLIENT_TOKEN or the"
-                    + " secret's webhookClientToken): it cannot be verified");
-        }
-        if (!WebhookSignature.isValid(decoded, signature, token)) {
+        if (!signedWithOurToken(decoded, signature)) {
             LOG.warnf("Webhook envelope %s refused: %s X-Goog-Signature", text(message, "messageId"),
                     signature == null ? "no" : "a wrong");
             throw ProblemException.of(ProblemType.BAD_SIGNATURE,
@@ -114,17 +110,46 @@ public class WebhookResource {
         return Response.ok().build();
     }
 
+    /**
+     * Checked against the cached client token, then once more after re-reading the secret when it may have
+     * been filled or rotated since (RbmSecrets limits how often a refusal re-reads).
+     */
+    private boolean signedWithOurToken(byte[] data, String signature) {
+        Optional<String> token = secrets.webhookClientToken();
+        if (WebhookSignature.isValid(data, signature, token.orElse(null))) {
+            return true;
+        }
+        if (signature != null && secrets.webhookClientTokenRefused(token)) {
+            token = secrets.webhookClientToken();
+            if (WebhookSignature.isValid(data, signature, token.orElse(null))) {
+                return true;
+            }
+        }
+        if (token.isEmpty()) {
+            LOG.error("A webhook arrived but no webhook client token is configured (RBM_WEBHOOK_CLIENT_TOKEN or the"
+                    + " secret's webhookClientToken): it cannot be verified");
+        }
+        return false;
+    }
+
     private Response handshake(JsonNode envelope) {
         String given = envelope.path("clientToken").asText("");
-        String ours = secrets.webhookClientToken().orElse("");
-        boolean match = !ours.isEmpty() && MessageDigest.isEqual(
-                given.getBytes(StandardCharsets.UTF_8), ours.getBytes(StandardCharsets.UTF_8));
+        Optional<String> ours = secrets.webhookClientToken();
+        boolean match = sameToken(given, ours);
+        if (!match && !given.isEmpty() && secrets.webhookClientTokenRefused(ours)) {
+            match = sameToken(given, secrets.webhookClientToken());
+        }
         if (!match) {
             LOG.warn("Webhook verification handshake refused: the client token is not ours");
             throw ProblemException.of(ProblemType.WRONG_CLIENT_TOKEN, "The client token does not match.");
         }
         LOG.info("Webhook verification handshake answered");
         return Response.ok(envelope.path("secret").asText(""), MediaType.TEXT_PLAIN_TYPE).build();
+    }
+
+    private static boolean sameToken(String given, Optional<String> ours) {
+        return ours.isPresent() && MessageDigest.isEqual(
+                given.getBytes(StandardCharsets.UTF_8), ours.get().getBytes(StandardCharsets.UTF_8));
     }
 
     private JsonNode parse(byte[] body) {

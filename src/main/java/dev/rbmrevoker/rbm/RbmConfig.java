@@ -31,9 +31,16 @@ public interface RbmConfig {
 
     /**
      * A Secrets Manager secret ({@code RBM_SECRET_ARN}) whose JSON holds {@code serviceAccountJson},
-     * {@code webhookClientToken} and {@code callbackSecret}; read once per cold start, it wins over the plain variables.
+     * {@code webhookClientToken} and {@code callbackSecret}; read on first use, it wins over the plain variables.
      */
     Optional<String> secretArn();
+
+    /**
+     * How long a read of {@code RBM_SECRET_ARN} is used before the next use reads it again
+     * ({@code RBM_SECRET_MAX_AGE}); a refused key or token is re-read sooner.
+     */
+    @WithDefault("PT5M")
+    Duration secretMaxAge();
 
     /** Where validly signed webhooks are forwarded unchanged ({@code RBM_WEBHOOK_FORWARD_URL}). */
     Optional<String> webhookForwardUrl();

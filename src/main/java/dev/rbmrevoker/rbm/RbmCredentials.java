@@ -11,6 +11,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import jakarta.annotation.PreDestroy;
@@ -39,19 +40,35 @@ public class RbmCredentials {
     private static final Logger LOG = Logger.getLogger(RbmCredentials.class);
 
     private final Supplier<Optional<String>> keySource;
+    private final Predicate<Optional<String>> keyRefused;
     private final Supplier<String> sourceName;
+    private final boolean checkOnStart;
     private final ExecutorService executor;
     private final Object lock = new Object();
-    private volatile ServiceAccountCredentials credentials;
+    private volatile Loaded loaded;
+
+    /** Credentials and the key they were made from, so that a new key in the secret replaces them. */
+    private record Loaded(Optional<String> key, ServiceAccountCredentials credentials) {
+        @Override
+        public String toString() {
+            return "RbmCredentials.Loaded[redacted]";
+        }
+    }
 
     @Inject
     public RbmCredentials(RbmSecrets secrets) {
-        this(secrets::serviceAccountJson, secrets::serviceAccountSource);
+        // A key from Secrets Manager is read on first use: at start it may not be filled yet, and under
+        // SnapStart the start happens once, when the version is published.
+        this(secrets::serviceAccountJson, secrets::serviceAccountJsonRefused, secrets::serviceAccountSource,
+                !secrets.fromSecretsManager());
     }
 
-    RbmCredentials(Supplier<Optional<String>> keySource, Supplier<String> sourceName) {
+    RbmCredentials(Supplier<Optional<String>> keySource, Predicate<Optional<String>> keyRefused,
+            Supplier<String> sourceName, boolean checkOnStart) {
         this.keySource = keySource;
+        this.keyRefused = keyRefused;
         this.sourceName = sourceName;
+        this.checkOnStart = checkOnStart;
         AtomicInteger count = new AtomicInteger();
         // Token fetches run here so a caller can stop waiting when its budget ends; a fetch it abandons
         // still completes and serves the next caller.
@@ -64,12 +81,13 @@ public class RbmCredentials {
 
     /** Credentials from a key file given directly (tests, local runs). */
     public static RbmCredentials fromJson(String serviceAccountJson) {
-        return new RbmCredentials(() -> Optional.ofNullable(serviceAccountJson), () -> "the given service-account JSON");
+        return new RbmCredentials(() -> Optional.ofNullable(serviceAccountJson), refused -> false,
+                () -> "the given service-account JSON", false);
     }
 
-    /** A deployed function without a key fails at start, naming the variables, instead of at the first send. */
+    /** A function given its key directly fails at start, naming the variables, instead of at the first send. */
     void checkOnStart(@Observes StartupEvent event) {
-        if (LaunchMode.current() == LaunchMode.NORMAL) {
+        if (checkOnStart && LaunchMode.current() == LaunchMode.NORMAL) {
             credentials();
             LOG.info("RBM service-account credentials loaded");
         }
@@ -87,13 +105,11 @@ public class RbmCredentials {
      *     the token is refreshed (once, however many callers saw it rejected)
      */
     CompletableFuture<String> authorization(String rejected) {
-        ServiceAccountCredentials current = credentials();
+        Loaded current = loaded();
         return CompletableFuture.supplyAsync(() -> {
             try {
-                if (rejected != null) {
-                    refreshIfStillCurrent(current, rejected);
-                }
-                Map<String, List<String>> metadata = current.getRequestMetadata();
+                ServiceAccountCredentials use = rejected == null ? current.credentials() : afterRejection(current, rejected);
+                Map<String, List<String>> metadata = use.getRequestMetadata();
                 List<String> values = metadata.get("Authorization");
                 if (values == null || values.isEmpty()) {
                     throw new IOException("google-auth produced no Authorization header");
@@ -105,32 +121,51 @@ public class RbmCredentials {
         }, executor);
     }
 
-    private void refreshIfStillCurrent(ServiceAccountCredentials current, String rejected) throws IOException {
+    /**
+     * RBM refused a token of these credentials. If it is still their current token, the key itself may be
+     * the problem (the secret was filled or rotated since it was read): a new key in the secret replaces
+     * the credentials, else the token is refreshed. Once, however many callers saw it rejected.
+     */
+    private ServiceAccountCredentials afterRejection(Loaded used, String rejected) throws IOException {
         synchronized (lock) {
-            AccessToken token = current.getAccessToken();
-            if (token != null && rejected.equals("Bearer " + token.getTokenValue())) {
-                LOG.info("RBM refused the cached access token; refreshing it");
-                current.refresh();
+            Loaded current = loaded;
+            if (current != used) {
+                return current.credentials();
             }
+            AccessToken token = current.credentials().getAccessToken();
+            if (token == null || !rejected.equals("Bearer " + token.getTokenValue())) {
+                return current.credentials();
+            }
+            if (keyRefused.test(current.key())) {
+                LOG.info("RBM refused the cached access token and the secret holds another key; using it");
+                return loaded().credentials();
+            }
+            LOG.info("RBM refused the cached access token; refreshing it");
+            current.credentials().refresh();
+            return current.credentials();
         }
     }
 
     ServiceAccountCredentials credentials() {
-        ServiceAccountCredentials current = credentials;
-        if (current == null) {
+        return loaded().credentials();
+    }
+
+    private Loaded loaded() {
+        Optional<String> key = keySource.get();
+        Loaded current = loaded;
+        if (current == null || !current.key().equals(key)) {
             synchronized (lock) {
-                current = credentials;
-                if (current == null) {
-                    current = load();
-                    credentials = current;
+                current = loaded;
+                if (current == null || !current.key().equals(key)) {
+                    current = new Loaded(key, load(key));
+                    loaded = current;
                 }
             }
         }
         return current;
     }
 
-    private ServiceAccountCredentials load() {
-        Optional<String> json = keySource.get();
+    private ServiceAccountCredentials load(Optional<String> json) {
         if (json.isEmpty()) {
             throw new RbmConfigurationException("No RBM service-account key: set " + sourceName.get(), null);
         }

@@ -136,7 +136,9 @@ public class Sweeper {
                 Metric.SWEEP_LAG_MS, tally.worstLagMs.get(),
                 Metric.OLDEST_DUE_AGE_MS, oldestDueAge,
                 Metric.OLDEST_FORWARD_AGE_MS, tally.oldestForwardAgeMs.get()));
-        LOG.infof("Sweep finished: due=%d revoked=%d delivered=%d fallenBack=%d failed=%d durationMs=%d"
+        // An idle tick says nothing: the local run ticks every second, and its metrics line records it anyway.
+        LOG.logf(summary.due() > 0 ? Logger.Level.INFO : Logger.Level.DEBUG,
+                "Sweep finished: due=%d revoked=%d delivered=%d fallenBack=%d failed=%d durationMs=%d"
                 + " oldestDueAgeMs=%d worstLagMs=%d oldestForwardAgeMs=%d", summary.due(), summary.revoked(),
                 summary.delivered(), summary.fallenBack(), summary.failed(), summary.durationMs(), oldestDueAge,
                 tally.worstLagMs.get(), tally.oldestForwardAgeMs.get());

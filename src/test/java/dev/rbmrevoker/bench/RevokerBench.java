@@ -66,7 +66,7 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
- * The figures of issue 8 item 1 (a-f), each beside its comparison measured in this run. Runs only with
+ * The performance figures (a-f), each beside its comparison measured in this run. Runs only with
  * {@code -Pbench}; prints a Markdown table and writes target/bench/results.md. No assertion on time:
  * a missed target is reported in the table, never a failure. Sizes: system properties {@code bench.*}.
  */

@@ -75,6 +75,11 @@ final class TestRbmConfig implements RbmConfig {
     }
 
     @Override
+    public Duration secretMaxAge() {
+        return Duration.ofMinutes(5);
+    }
+
+    @Override
     public Optional<String> webhookForwardUrl() {
         return Optional.empty();
     }
