@@ -22,6 +22,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -46,7 +47,8 @@ public class CallbackChannel implements FallbackChannel {
     static final String IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
 
     private final Optional<URI> url;
-    private final String secret;
+    /** Read per hand-over: a secret from Secrets Manager is read after a SnapStart restore, never at start. */
+    private final Supplier<Optional<String>> secret;
     private final Duration timeout;
     private final Clock clock;
     private final HttpClient http;
@@ -58,20 +60,21 @@ public class CallbackChannel implements FallbackChannel {
     @Inject
     public CallbackChannel(FallbackConfig config, RbmSecrets secrets, Clock clock) {
         // The secret comes from RBM_SECRET_ARN's callbackSecret when set, else FALLBACK_CALLBACK_SECRET.
-        this(config, secrets.callbackSecret(), clock);
+        this(config, secrets::callbackSecret, !secrets.fromSecretsManager(), clock);
     }
 
     /** A channel whose secret is FALLBACK_CALLBACK_SECRET itself. */
     public CallbackChannel(FallbackConfig config, Clock clock) {
-        this(config, config.callbackSecret(), clock);
+        this(config, config::callbackSecret, true, clock);
     }
 
-    private CallbackChannel(FallbackConfig config, Optional<String> callbackSecret, Clock clock) {
+    private CallbackChannel(FallbackConfig config, Supplier<Optional<String>> callbackSecret, boolean checkSecretNow,
+            Clock clock) {
         this.url = config.callbackUrl();
-        this.secret = callbackSecret.filter(s -> !s.isBlank()).orElse(null);
+        this.secret = () -> callbackSecret.get().filter(s -> !s.isBlank());
         this.timeout = config.callbackTimeout();
         this.clock = clock;
-        url.ifPresent(this::check);
+        url.ifPresent(target -> check(target, checkSecretNow));
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalStateException("FALLBACK_CALLBACK_TIMEOUT must be positive, is " + timeout);
         }
@@ -84,13 +87,13 @@ public class CallbackChannel implements FallbackChannel {
                 .build();
     }
 
-    private void check(URI target) {
+    private void check(URI target, boolean checkSecretNow) {
         String scheme = target.getScheme() == null ? "" : target.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https") || target.getHost() == null) {
             throw new IllegalStateException(
                     "FALLBACK_CALLBACK_URL must be an absolute http or https URL, is '" + target + "'");
         }
-        if (secret == null) {
+        if (checkSecretNow && secret.get().isEmpty()) {
             throw new IllegalStateException("FALLBACK_CALLBACK_URL is set but no callback secret is (FALLBACK_CALLBACK_SECRET, or callbackSecret in"
                     + " the secret of RBM_SECRET_ARN):"
                     + " fallback callbacks are always signed; set the secret or remove the URL");
@@ -116,6 +119,10 @@ public class CallbackChannel implements FallbackChannel {
         if (limit.isNegative() || limit.isZero()) {
             return retry(message, "no time left in the budget");
         }
+        Optional<String> key = secret.get();
+        if (key.isEmpty()) {
+            return retry(message, "the secret of RBM_SECRET_ARN holds no callbackSecret");
+        }
         byte[] body = body(message);
         long timestamp = clock.instant().getEpochSecond();
         HttpRequest request = HttpRequest.newBuilder(url.get())
@@ -123,7 +130,7 @@ public class CallbackChannel implements FallbackChannel {
                 .header("Content-Type", "application/json")
                 .header("User-Agent", "rbm-revoker")
                 .header(CallbackSignature.TIMESTAMP_HEADER, Long.toString(timestamp))
-                .header(CallbackSignature.SIGNATURE_HEADER, CallbackSignature.sign(secret, timestamp, body))
+                .header(CallbackSignature.SIGNATURE_HEADER, CallbackSignature.sign(key.get(), timestamp, body))
                 .header(IDEMPOTENCY_KEY_HEADER, message.messageId())
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                 .build();

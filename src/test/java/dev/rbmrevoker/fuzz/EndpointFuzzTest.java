@@ -49,7 +49,8 @@ import org.junit.jupiter.api.TestInfo;
 @QuarkusTestResource(RevokerResource.class)
 class EndpointFuzzTest {
 
-    private static final long SEED = Long.getLong("fuzz.seed", System.nanoTime());
+    // Fixed by default so every run (CI included) gives the same answer; explore with -Dfuzz.seed=<n>.
+    private static final long SEED = Long.getLong("fuzz.seed", 20261130L);
     private static final int TRIES = Integer.getInteger("fuzz.tries", 80);
     /** Each endpoint stops early when it has used this much wall time, so the whole run stays near a minute. */
     private static final Duration TIME_PER_ENDPOINT = Duration.ofSeconds(Long.getLong("fuzz.seconds", 10));
