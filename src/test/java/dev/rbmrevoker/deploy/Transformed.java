@@ -58,7 +58,7 @@ final class Transformed {
         String dir = System.getProperty(PROPERTY, System.getenv(ENV));
         if (dir == null || dir.isBlank()) {
             String why = "skipped: no SAM transform output given (-D" + PROPERTY + "=DIR or " + ENV
-                    + "=DIR; .ci/run sets it when ../shared/tools/sam-transform exists)";
+                    + "=DIR; .ci/run sets it when AWS's SAM translator is available)";
             if (!toldSkip) {
                 toldSkip = true;
                 System.out.println("TemplateTransformTest " + why);
