@@ -38,4 +38,8 @@ public sealed interface RevokeResult {
     /** No such message, and no phone number to track it by. */
     record NotFound() implements RevokeResult {
     }
+
+    /** An automatic revoke lost a race and found the message no longer owed a revoke (e.g. RBM's refusals gave up). */
+    record NotDue(Message message) implements RevokeResult {
+    }
 }

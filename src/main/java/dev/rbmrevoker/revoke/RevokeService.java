@@ -131,6 +131,10 @@ public class RevokeService {
                     return new RevokeResult.NotFound();
                 }
                 current = latest.get();
+                // Whoever changed it first decided: an automatic revoke claims only what is still owed one.
+                if (unconfirmedSends && (current.dueAt() == null || current.dueAt().isAfter(clock.instant()))) {
+                    return new RevokeResult.NotDue(current);
+                }
             }
         }
         LOG.infof("Revoking message %s of agent %s to %s (%s, by %s)", claimed.messageId(), claimed.agentId(),

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rbmrevoker.message.Fallback;
+import dev.rbmrevoker.message.FallbackReason;
 import dev.rbmrevoker.message.HistoryEntry;
 import dev.rbmrevoker.message.Message;
 import dev.rbmrevoker.message.MessageState;
@@ -16,6 +17,8 @@ import dev.rbmrevoker.message.Messages;
 import dev.rbmrevoker.message.NewMessage;
 import dev.rbmrevoker.message.RbmGateway;
 import dev.rbmrevoker.message.TransitionResult;
+import dev.rbmrevoker.revoke.RevokeResult;
+import dev.rbmrevoker.revoke.RevokeService;
 import dev.rbmrevoker.testing.CapturingMetricSink;
 import dev.rbmrevoker.testing.DynamoDbLocalResource;
 import dev.rbmrevoker.testing.RevokerResource;
@@ -57,6 +60,8 @@ class RefusedRevokeSweepTest {
     RbmGateway rbm;
     @Inject
     CapturingMetricSink metrics;
+    @Inject
+    RevokeService revokes;
 
     @BeforeEach
     void reset() {
@@ -131,6 +136,22 @@ class RefusedRevokeSweepTest {
         assertEquals(SweepFixtures.once(refusedIds), SweepFixtures.revokeCalls(400),
                 "each refused item called once, then backed off");
         assertEquals(0, second.due(), second.toString());
+    }
+
+    @Test
+    void aSweepThatReadTheMessageBeforeAnotherGaveUp_neverClaimsItAfterwards() throws Exception {
+        Instant deadline = SweepFixtures.now().minusSeconds(60);
+        Message read = store.create(Message.tracked(refusedSpec(deadline), Messages.TIMING, deadline.minusSeconds(60)));
+        // Meanwhile another sweep's refusals gave up: PENDING with nothing due. The first sweep's claim then
+        // conflicts, and it must not claim the newer version just because it is PENDING.
+        Message gaveUp = read.toBuilder().dueAt(null).build();
+        assertInstanceOf(TransitionResult.Applied.class, store.transition(read, gaveUp));
+
+        RevokeResult result = revokes.revokeDue(read, FallbackReason.DEADLINE_PASSED, Duration.ofSeconds(5));
+
+        assertInstanceOf(RevokeResult.NotDue.class, result, result.toString());
+        assertFalse(SweepFixtures.revokeCalls(400).containsKey(read.messageId()), "RBM not called");
+        assertEquals(MessageState.PENDING, store.get(read.messageId()).orElseThrow().state());
     }
 
     private static NewMessage refusedSpec(Instant deadline) {
