@@ -184,7 +184,8 @@ class MessageRequests {
             return null;
         }
         Instant deadline = now.plus(ttl).truncatedTo(ChronoUnit.MILLIS);
-        if (!deadline.isAfter(now)) {
+        // Compared as a duration too: a sub-millisecond ttl that crosses a millisecond boundary is no deadline either.
+        if (ttl.compareTo(Duration.ofMillis(1)) < 0 || !deadline.isAfter(now)) {
             errors.add("ttl", "must be at least a millisecond");
             return null;
         }
