@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.rbmrevoker.api.MessageView;
 import dev.rbmrevoker.api.Problem;
+import dev.rbmrevoker.sweep.SweepSummary;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
@@ -25,19 +26,24 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 class ReflectionRegistrationTest {
 
     /** The types Jackson writes as response bodies; add any new one here. */
-    private static final List<Class<?>> BODIES = List.of(MessageView.class, Problem.class);
+    private static final List<Class<?>> BODIES = List.of(MessageView.class, Problem.class, SweepSummary.class);
 
     @Test
     void everyRecordJacksonWrites_isRegisteredForReflection() {
-        Set<Class<?>> reached = new LinkedHashSet<>();
-        BODIES.forEach(body -> walk(body, reached));
         List<String> missing = new ArrayList<>();
-        for (Class<?> type : reached) {
+        for (Class<?> type : reachedFromBodies()) {
             if (!type.isAnnotationPresent(RegisterForReflection.class)) {
                 missing.add(type.getName());
             }
         }
         assertEquals(List.of(), missing, "serialised by Jackson but not registered for reflection");
+    }
+
+    /** The body types and every project record reachable from them. */
+    static Set<Class<?>> reachedFromBodies() {
+        Set<Class<?>> reached = new LinkedHashSet<>();
+        BODIES.forEach(body -> walk(body, reached));
+        return reached;
     }
 
     private static void walk(Type type, Set<Class<?>> reached) {
