@@ -6,8 +6,6 @@ import dev.rbmrevoker.message.DueCursor;
 import dev.rbmrevoker.message.DueItem;
 import dev.rbmrevoker.message.DueKind;
 import dev.rbmrevoker.message.DuePage;
-import dev.rbmrevoker.message.Fact;
-import dev.rbmrevoker.message.FallbackReason;
 import dev.rbmrevoker.message.FallbackState;
 import dev.rbmrevoker.message.Message;
 import dev.rbmrevoker.message.MessageState;
@@ -203,6 +201,17 @@ public class Sweeper {
                         });
                 return;
             }
+            if (item.state() == MessageState.PENDING) {
+                // The common case, a revoke owed: claimed from the index entry, with no read.
+                RevokeResult result = revokes.revokeDue(item, budget);
+                if (!(result instanceof RevokeResult.NotDue) && !(result instanceof RevokeResult.NotFound)) {
+                    tally.due.incrementAndGet();
+                    count(result, tally);
+                    tally.worstLagMs.accumulateAndGet(Duration.between(item.dueAt(), clock.instant()).toMillis(),
+                            Math::max);
+                }
+                return;
+            }
             store.get(item.id())
                     .filter(m -> m.dueAt() != null && !m.dueAt().isAfter(now))
                     .ifPresent(m -> {
@@ -221,12 +230,12 @@ public class Sweeper {
 
     private void workOn(Message message, Instant now, Duration budget, Tally tally) {
         switch (message.state()) {
-            case PENDING, REVOKING -> count(revokes.revokeDue(message, reasonFor(message), budget), tally);
+            case PENDING, REVOKING -> count(revokes.revokeDue(message, budget), tally);
             case SENDING -> {
                 if (now.isBefore(message.deadline())) {
                     resend(message, now, budget, tally);
                 } else {
-                    count(revokes.revokeDue(message, reasonFor(message), budget), tally);
+                    count(revokes.revokeDue(message, budget), tally);
                 }
             }
             case REVOKED, UNDELIVERABLE -> {
@@ -255,19 +264,13 @@ public class Sweeper {
                     budget.minus(Duration.between(now, clock.instant())));
             if (result instanceof SendResult.DeadlinePassed passed) {
                 // The deadline came while this resend was claimed: never sent late, settled by a revoke instead.
-                count(revokes.revokeDue(passed.message(), reasonFor(passed.message()), budget), tally);
+                count(revokes.revokeDue(passed.message(), budget), tally);
             } else if (result instanceof SendResult.Unavailable) {
                 tally.failed.incrementAndGet();
             } else {
                 countFallback(result.message(), tally);
             }
         }
-    }
-
-    private static FallbackReason reasonFor(Message message) {
-        boolean rbmGaveUp = message.history().stream()
-                .anyMatch(e -> e.event().equals(Fact.TTL_EXPIRATION_REVOKE_FAILED.name()));
-        return rbmGaveUp ? FallbackReason.TTL_EXPIRATION_REVOKE_FAILED : FallbackReason.DEADLINE_PASSED;
     }
 
     private static void count(RevokeResult result, Tally tally) {
