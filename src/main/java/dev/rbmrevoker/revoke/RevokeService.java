@@ -199,7 +199,8 @@ public class RevokeService {
                 : new FallbackDispatcher.Dispatch(recorded, false);
         Message after = dispatch.message();
         if (outcome instanceof RevokeOutcome.Unavailable unavailable && after.state() == MessageState.PENDING) {
-            return new RevokeResult.Unavailable(after, unavailable.reason(), unavailable.retryAfter());
+            return new RevokeResult.Unavailable(after, unavailable.reason(), unavailable.retryAfter(),
+                    unavailable.throttled());
         }
         if (outcome instanceof RevokeOutcome.Rejected rejected && after.state() == MessageState.PENDING) {
             return new RevokeResult.Rejected(after, "RBM " + rejected.status() + ": " + rejected.reason());
