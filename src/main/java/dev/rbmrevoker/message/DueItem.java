@@ -8,5 +8,5 @@ import java.time.Instant;
  * @param id a messageId, or a pending webhook forward's id
  * @param state the message's state; null for a forward
  */
-public record DueItem(String id, DueKind kind, Instant dueAt, MessageState state, long version) {
+public record DueItem(String id, DueKind kind, Instant dueAt, MessageState state) {
 }

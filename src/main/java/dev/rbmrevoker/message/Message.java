@@ -10,6 +10,7 @@ import java.util.Objects;
  * A tracked message. Immutable: every change returns a new message, or this same instance when the
  * event changes nothing, so a caller knows when there is nothing to write.
  *
+ * @param rbmPayload what is sent to RBM; only while SENDING, so that a stored message stays small after its send
  * @param rbmExpireTime the expiry RBM was given with the message (any send attempt that carried one, or
  *     the agent's own for a message it sent itself), or null: RBM does not expire it by itself
  * @param revokeAt when a PENDING message is owed a revoke: its deadline, or after RBM's own expiry plus
@@ -22,6 +23,8 @@ import java.util.Objects;
  *     the API; at {@code REVOKE_MAX_ATTEMPTS} the sweep stops revoking
  * @param revokeUncertain an earlier revoke may have removed the message without our hearing (an attempt
  *     RBM never answered, a claim that died, a send never confirmed): RBM's 404 then proves no delivery
+ * @param rbmExpiryFailed RBM reported {@code TTL_EXPIRATION_REVOKE_FAILED}: its own expiry did not remove
+ *     the message (kept apart from the history, whose oldest entries may be dropped)
  * @param version incremented by every stored change; a change is stored only over the version it read
  */
 public record Message(
@@ -47,9 +50,11 @@ public record Message(
         List<String> seenEvents,
         int revokeRefusals,
         boolean revokeUncertain,
+        boolean rbmExpiryFailed,
         long version) {
 
-    public static final int HISTORY_LIMIT = 50;
+    /** The newest entries kept; {@link #historyDropped} counts the rest. */
+    public static final int HISTORY_LIMIT = 20;
     /** Google advises an expiry at least this far ahead; a nearer deadline is left to the sweep. */
     public static final Duration RBM_EXPIRY_MIN_AHEAD = Duration.ofSeconds(10);
     public static final int SEEN_EVENTS_LIMIT = 20;
@@ -86,7 +91,7 @@ public record Message(
             Instant now, HistoryEntry first) {
         return new Message(spec.messageId(), spec.agentId(), spec.phoneNumber(), state, spec.deadline(),
                 spec.rbmExpireTime(), spec.fingerprint(), spec.rbmPayload(), now, now, null, null, null,
-                revokeAt(spec, timing), null, dueAt, spec.fallback(), List.of(first), 0, List.of(), 0, false, 0);
+                revokeAt(spec, timing), null, dueAt, spec.fallback(), List.of(first), 0, List.of(), 0, false, false, 0);
     }
 
     /** RBM's own expiry by the deadline is waited for (plus the grace, for its event) before we revoke. */
@@ -124,11 +129,6 @@ public record Message(
     public boolean revokeGoneIsAmbiguous(Instant now) {
         boolean rbmMayHaveExpiredIt = rbmExpireTime != null && !now.isBefore(rbmExpireTime) && !rbmExpiryFailed();
         return rbmMayHaveExpiredIt || revokeUncertain || (claim != null && claim.uncertain());
-    }
-
-    /** RBM reported {@code TTL_EXPIRATION_REVOKE_FAILED}: its own expiry did not remove the message. */
-    public boolean rbmExpiryFailed() {
-        return history.stream().anyMatch(e -> e.event().equals(Fact.TTL_EXPIRATION_REVOKE_FAILED.name()));
     }
 
     /**
@@ -349,7 +349,7 @@ public record Message(
         if (state != MessageState.PENDING && state != MessageState.REVOKING && state != MessageState.SENDING) {
             return this;
         }
-        return builder(state, now)
+        return builder(state, now).rbmExpiryFailed(true)
                 .log(new HistoryEntry(now, Fact.TTL_EXPIRATION_REVOKE_FAILED.name(), source, null)).build();
     }
 
@@ -466,6 +466,7 @@ public record Message(
         private List<String> seenEvents;
         private int revokeRefusals;
         private boolean revokeUncertain;
+        private boolean rbmExpiryFailed;
         private long version;
 
         private Builder(Message from) {
@@ -483,6 +484,7 @@ public record Message(
             this.seenEvents = from.seenEvents;
             this.revokeRefusals = from.revokeRefusals;
             this.revokeUncertain = from.revokeUncertain;
+            this.rbmExpiryFailed = from.rbmExpiryFailed;
             this.version = from.version;
         }
 
@@ -551,16 +553,23 @@ public record Message(
             return this;
         }
 
+        public Builder rbmExpiryFailed(boolean value) {
+            rbmExpiryFailed = value;
+            return this;
+        }
+
         public Builder version(long value) {
             version = value;
             return this;
         }
 
         public Message build() {
+            // RBM has the content once the send is answered: only a send still owed needs it.
+            String payload = state == MessageState.SENDING ? from.rbmPayload : null;
             return new Message(from.messageId, from.agentId, from.phoneNumber, state, from.deadline,
-                    from.rbmExpireTime, from.fingerprint, from.rbmPayload, from.createdAt, updatedAt,
+                    from.rbmExpireTime, from.fingerprint, payload, from.createdAt, updatedAt,
                     deliveredAt, readAt, revokedAt, from.revokeAt, claim, dueAt, fallback, history,
-                    historyDropped, seenEvents, revokeRefusals, revokeUncertain, version);
+                    historyDropped, seenEvents, revokeRefusals, revokeUncertain, rbmExpiryFailed, version);
         }
     }
 }

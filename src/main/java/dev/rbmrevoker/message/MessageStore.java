@@ -22,6 +22,16 @@ public interface MessageStore {
      */
     TransitionResult transition(Message from, Message to);
 
+    /**
+     * Stores {@code to}, a change computed from {@code presumed.message()}, without reading first: it
+     * applies only while the stored message matches the presumption (see {@link Presumption}), and the
+     * conflict carries the stored message otherwise.
+     *
+     * @return the message as stored after the change, or the conflict
+     * @throws IllegalArgumentException when the change writes more than a presumed change may
+     */
+    TransitionResult transition(Presumption presumed, Message to);
+
     /** How many shards the due index has; {@link #queryDue} is asked once per shard. */
     int dueShards();
 

@@ -27,7 +27,9 @@ public sealed interface RevokeOutcome {
      *
      * @param afterUnansweredAttempt an attempt got no answer (timeout, dropped connection, lost answer), so
      *     it may have removed the message; attempts RBM answered, even with a 5xx, revoked nothing
+     * @param throttled the last attempt was answered 429: the agent's quota at RBM is spent for now
      */
-    record Unavailable(String reason, Duration retryAfter, boolean afterUnansweredAttempt) implements RevokeOutcome {
+    record Unavailable(String reason, Duration retryAfter, boolean afterUnansweredAttempt, boolean throttled)
+            implements RevokeOutcome {
     }
 }

@@ -134,7 +134,7 @@ public class RbmClient implements RbmGateway {
             answer = call.run(auth -> api.revoke(phone, messageId, agentId, auth));
         } catch (GiveUp e) {
             call.log(Logger.Level.WARN, "unavailable: " + e.reason, -1);
-            return new RevokeOutcome.Unavailable(e.reason, e.retryAfter, call.unansweredAttempts > 0);
+            return new RevokeOutcome.Unavailable(e.reason, e.retryAfter, call.unansweredAttempts > 0, e.throttled);
         }
         int status = answer.status();
         if (status >= 200 && status < 300) {
@@ -154,7 +154,7 @@ public class RbmClient implements RbmGateway {
         if (status == 401) {
             String reason = "RBM refused a freshly fetched access token (401): check the service account and agent";
             call.log(Logger.Level.ERROR, reason, status);
-            return new RevokeOutcome.Unavailable(reason, AUTH_RETRY_AFTER, call.unansweredAttempts > 0);
+            return new RevokeOutcome.Unavailable(reason, AUTH_RETRY_AFTER, call.unansweredAttempts > 0, false);
         }
         if (status >= 400 && status < 500) {
             String reason = answer.reason();
@@ -163,7 +163,7 @@ public class RbmClient implements RbmGateway {
         }
         String reason = "unexpected answer " + status + ": " + answer.reason();
         call.log(Logger.Level.WARN, reason, status);
-        return new RevokeOutcome.Unavailable(reason, DEFAULT_RETRY_AFTER, call.unansweredAttempts > 0);
+        return new RevokeOutcome.Unavailable(reason, DEFAULT_RETRY_AFTER, call.unansweredAttempts > 0, false);
     }
 
     /**
@@ -241,11 +241,18 @@ public class RbmClient implements RbmGateway {
         private static final long serialVersionUID = 1L;
         final String reason;
         final transient Duration retryAfter;
+        /** The last attempt was answered 429: the agent's quota at RBM, not an outage. */
+        final boolean throttled;
 
         GiveUp(String reason, Duration retryAfter) {
+            this(reason, retryAfter, false);
+        }
+
+        GiveUp(String reason, Duration retryAfter, boolean throttled) {
             super(reason, null, false, false);
             this.reason = reason;
             this.retryAfter = retryAfter;
+            this.throttled = throttled;
         }
     }
 
@@ -418,7 +425,7 @@ public class RbmClient implements RbmGateway {
             String why = stopReason != null ? stopReason : "gave up";
             Duration retryAfter = failure.retryAfter != null ? failure.retryAfter
                     : Duration.ofMillis(Math.max(DEFAULT_RETRY_AFTER.toMillis(), backoff(Math.max(1, attempt))));
-            return new GiveUp(failure.getMessage() + " (" + why + ")", retryAfter);
+            return new GiveUp(failure.getMessage() + " (" + why + ")", retryAfter, failure.status == 429);
         }
 
         Duration remaining() {

@@ -31,8 +31,12 @@ public sealed interface RevokeResult {
     record Rejected(Message message, String reason) implements RevokeResult {
     }
 
-    /** RBM could not be reached within the budget; the message is PENDING again. */
-    record Unavailable(Message message, String reason, Duration retryAfter) implements RevokeResult {
+    /**
+     * RBM could not be reached within the budget; the message is PENDING again.
+     *
+     * @param throttled RBM kept answering 429 (the agent's quota): more calls now would only be refused too
+     */
+    record Unavailable(Message message, String reason, Duration retryAfter, boolean throttled) implements RevokeResult {
     }
 
     /** No such message, and no phone number to track it by. */

@@ -3,6 +3,7 @@ package dev.rbmrevoker.revoke;
 import dev.rbmrevoker.config.LifecycleConfig;
 import dev.rbmrevoker.fallback.FallbackConfig;
 import dev.rbmrevoker.fallback.FallbackDispatcher;
+import dev.rbmrevoker.message.DueItem;
 import dev.rbmrevoker.message.Fallback;
 import dev.rbmrevoker.message.FallbackReason;
 import dev.rbmrevoker.message.FallbackState;
@@ -15,6 +16,7 @@ import dev.rbmrevoker.message.MessageUpdater;
 import dev.rbmrevoker.message.NewMessage;
 import dev.rbmrevoker.message.NoFallbackChannelException;
 import dev.rbmrevoker.message.PhoneNumbers;
+import dev.rbmrevoker.message.Presumption;
 import dev.rbmrevoker.message.RbmGateway;
 import dev.rbmrevoker.message.RevokeOutcome;
 import dev.rbmrevoker.message.Source;
@@ -73,7 +75,26 @@ public class RevokeService {
 
     /** A revoke asked for through the API. */
     public RevokeResult revoke(RevokeCommand command) {
-        Optional<Message> stored = store.get(command.messageId());
+        Optional<Message> stored;
+        if (Boolean.TRUE.equals(command.fallback())) {
+            // Asking for a fallback needs the message's channels first.
+            stored = store.get(command.messageId());
+        } else {
+            // The common case, a PENDING message: claimed with one conditional write and no read. Without a
+            // fallback flag the revoke hands over whatever fallback the message asked for.
+            Instant started = clock.instant();
+            Presumption presumed = Presumption.of(command.messageId(), MessageState.PENDING);
+            Message claim = presumed.message().claimRevoke(FallbackReason.REVOKED_ON_REQUEST, command.fallback() == null,
+                    timing.lease(), Source.API, started);
+            TransitionResult result = store.transition(presumed, claim);
+            if (result instanceof TransitionResult.Applied applied) {
+                try (MessageLog log = MessageLog.of(applied.message().messageId(), applied.message().agentId())) {
+                    return revokeClaimed(applied.message(), FallbackReason.REVOKED_ON_REQUEST, Source.API, callBudget,
+                            started);
+                }
+            }
+            stored = ((TransitionResult.Conflict) result).current();
+        }
         if (stored.isEmpty() && command.phoneNumber() == null) {
             return new RevokeResult.NotFound();
         }
@@ -92,13 +113,45 @@ public class RevokeService {
 
     /**
      * Revokes a message that is due, for the sweep: unlike a revoke on request, it also settles a send
-     * that was never confirmed before its deadline passed.
+     * that was never confirmed before its deadline passed. An automatic revoke hands over whatever
+     * fallback the message asked for.
      *
-     * @param reason the fallback reason if this revoke removes the message
      * @param budget time the RBM call and the fallback hand-over may take
      */
-    public RevokeResult revokeDue(Message message, FallbackReason reason, Duration budget) {
-        return revoke(message, reason, message.fallback().isRequested(), Source.SWEEP, budget, true);
+    public RevokeResult revokeDue(Message message, Duration budget) {
+        return revoke(message, dueReason(message), true, Source.SWEEP, budget, true);
+    }
+
+    /**
+     * Revokes a message the due index shows PENDING and due, claiming it with one conditional write and
+     * no read: the claim applies while the message is still as the index showed it (and nothing makes
+     * its revoke differ, see {@link Presumption}); otherwise the stored message it answers decides, as
+     * {@link #revokeDue(Message, Duration)} would.
+     */
+    public RevokeResult revokeDue(DueItem item, Duration budget) {
+        Instant started = clock.instant();
+        Presumption presumed = Presumption.ofDue(item.id(), MessageState.PENDING, item.dueAt());
+        Message claim = presumed.message().claimRevoke(FallbackReason.DEADLINE_PASSED, true, timing.lease(),
+                Source.SWEEP, started);
+        TransitionResult result = store.transition(presumed, claim);
+        if (result instanceof TransitionResult.Applied applied) {
+            try (MessageLog log = MessageLog.of(applied.message().messageId(), applied.message().agentId())) {
+                return revokeClaimed(applied.message(), FallbackReason.DEADLINE_PASSED, Source.SWEEP, budget, started);
+            }
+        }
+        Optional<Message> current = ((TransitionResult.Conflict) result).current();
+        if (current.isEmpty()) {
+            return new RevokeResult.NotFound();
+        }
+        Message stored = current.get();
+        if (stored.dueAt() == null || stored.dueAt().isAfter(clock.instant())) {
+            return new RevokeResult.NotDue(stored);
+        }
+        return revokeDue(stored, budget.minus(Duration.between(started, clock.instant())));
+    }
+
+    private static FallbackReason dueReason(Message message) {
+        return message.rbmExpiryFailed() ? FallbackReason.TTL_EXPIRATION_REVOKE_FAILED : FallbackReason.DEADLINE_PASSED;
     }
 
     private RevokeResult revoke(Message message, FallbackReason reason, boolean withFallback, Source source,
@@ -137,6 +190,11 @@ public class RevokeService {
                 }
             }
         }
+        return revokeClaimed(claimed, reason, source, budget, started);
+    }
+
+    private RevokeResult revokeClaimed(Message claimed, FallbackReason reason, Source source, Duration budget,
+            Instant started) {
         LOG.infof("Revoking message %s of agent %s to %s (%s, by %s)", claimed.messageId(), claimed.agentId(),
                 PhoneNumbers.mask(claimed.phoneNumber()), reason, source.wireName());
         // The budget ends where the caller's does, however long the claim took.
@@ -160,7 +218,8 @@ public class RevokeService {
                 : new FallbackDispatcher.Dispatch(recorded, false);
         Message after = dispatch.message();
         if (outcome instanceof RevokeOutcome.Unavailable unavailable && after.state() == MessageState.PENDING) {
-            return new RevokeResult.Unavailable(after, unavailable.reason(), unavailable.retryAfter());
+            return new RevokeResult.Unavailable(after, unavailable.reason(), unavailable.retryAfter(),
+                    unavailable.throttled());
         }
         if (outcome instanceof RevokeOutcome.Rejected rejected && after.state() == MessageState.PENDING) {
             return new RevokeResult.Rejected(after, "RBM " + rejected.status() + ": " + rejected.reason());

@@ -28,10 +28,12 @@ public class DynamoForwardStore implements ForwardStore {
 
     private final DynamoDbClient dynamo;
     private final String table;
+    private final int dueShards;
 
     public DynamoForwardStore(DynamoDbClient dynamo, StoreConfig config) {
         this.dynamo = dynamo;
         this.table = config.table();
+        this.dueShards = config.dueShards();
     }
 
     /** The forward id of a due item's id. */
@@ -93,7 +95,7 @@ public class DynamoForwardStore implements ForwardStore {
         return Map.of(MessagesTable.MESSAGE_ID, AttributeValue.fromS(KEY_PREFIX + id));
     }
 
-    private static Map<String, AttributeValue> toItem(PendingForward f, long version) {
+    private Map<String, AttributeValue> toItem(PendingForward f, long version) {
         Map<String, AttributeValue> item = new HashMap<>(key(f.id()));
         item.put(MessagesTable.KIND, AttributeValue.fromS(DueKind.FORWARD.name()));
         item.put(BODY, AttributeValue.fromS(f.body()));
@@ -103,7 +105,7 @@ public class DynamoForwardStore implements ForwardStore {
         if (f.lastError() != null) {
             item.put(LAST_ERROR, AttributeValue.fromS(f.lastError()));
         }
-        item.put(MessagesTable.DUE_SHARD, AttributeValue.fromS(MessagesTable.shardOf(f.id())));
+        item.put(MessagesTable.DUE_SHARD, AttributeValue.fromS(MessagesTable.shardOf(f.id(), dueShards)));
         item.put(MessagesTable.DUE_AT, MessageItemMapper.n(f.nextAttemptAt()));
         item.put(MessagesTable.VERSION, number(version));
         return item;

@@ -8,14 +8,17 @@ import dev.rbmrevoker.message.Message;
 import dev.rbmrevoker.message.MessageExistsException;
 import dev.rbmrevoker.message.MessageState;
 import dev.rbmrevoker.message.MessageStore;
+import dev.rbmrevoker.message.Presumption;
 import dev.rbmrevoker.message.Timing;
 import dev.rbmrevoker.message.TransitionResult;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -23,21 +26,43 @@ import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
-/** Messages in DynamoDB through the low-level client, which is the native-image friendly one. */
+/**
+ * Messages in DynamoDB through the low-level client, which is the native-image friendly one. Every
+ * step is one conditional UpdateItem that writes only what changed: on the version it read, or, for a
+ * presumed change, on the presumption, returning the new item. A conflict answers the stored item
+ * with it, so nobody reads again to retry.
+ */
 @ApplicationScoped
 public class DynamoMessageStore implements MessageStore {
 
+    /** Written by each transition itself: the key never changes, the version by the rule of the write. */
+    private static final Set<String> WRITTEN_APART = Set.of(MessagesTable.MESSAGE_ID, MessagesTable.VERSION);
+    /** What a presumed change may write: what it decides, never the stand-in's made-up fields. */
+    private static final Set<String> PRESUMABLE = Set.of(MessagesTable.STATE, MessageItemMapper.UPDATED_AT,
+            MessageItemMapper.DELIVERED_AT, MessageItemMapper.READ_AT, MessageItemMapper.REVOKED_AT,
+            MessageItemMapper.CLAIM, MessagesTable.DUE_AT, MessagesTable.DUE_SHARD, MessagesTable.EXPIRES_AT,
+            MessageItemMapper.HISTORY, MessageItemMapper.SEEN_EVENTS);
+
     private final DynamoDbClient dynamo;
     private final String table;
+    private final String dueIndex;
+    private final int dueShards;
     private final MessageItemMapper mapper;
 
     public DynamoMessageStore(DynamoDbClient dynamo, StoreConfig config, Timing timing) {
+        if (config.dueShards() < 1) {
+            throw new IllegalStateException("DUE_SHARDS must be at least 1, is " + config.dueShards());
+        }
         this.dynamo = dynamo;
         this.table = config.table();
-        this.mapper = new MessageItemMapper(timing.retention());
+        this.dueIndex = config.dueIndex();
+        this.dueShards = config.dueShards();
+        this.mapper = new MessageItemMapper(timing.retention(), dueShards);
     }
 
     @Override
@@ -73,53 +98,92 @@ public class DynamoMessageStore implements MessageStore {
             throw new IllegalArgumentException("a transition cannot change the messageId");
         }
         Message next = to.toBuilder().version(from.version() + 1).build();
-        Map<String, AttributeValue> item = mapper.toItem(next);
-        item.remove(MessagesTable.MESSAGE_ID);
-
-        Map<String, String> names = new HashMap<>();
-        Map<String, AttributeValue> values = new HashMap<>();
-        StringBuilder set = new StringBuilder();
-        int i = 0;
-        for (Map.Entry<String, AttributeValue> e : item.entrySet()) {
-            names.put("#a" + i, e.getKey());
-            values.put(":a" + i, e.getValue());
-            set.append(set.isEmpty() ? "SET " : ", ").append("#a").append(i).append(" = :a").append(i);
-            i++;
-        }
-        StringBuilder remove = new StringBuilder();
-        for (String optional : MessageItemMapper.OPTIONAL) {
-            if (!item.containsKey(optional)) {
-                names.put("#a" + i, optional);
-                remove.append(remove.isEmpty() ? " REMOVE " : ", ").append("#a").append(i);
-                i++;
-            }
-        }
-        names.put("#state", MessagesTable.STATE);
-        names.put("#version", MessagesTable.VERSION);
-        values.put(":expectedState", AttributeValue.fromS(from.state().name()));
-        values.put(":expectedVersion", AttributeValue.fromN(Long.toString(from.version())));
+        ItemUpdate update = ItemUpdate.between(mapper.toItem(from), mapper.toItem(next), WRITTEN_APART);
+        String version = update.name(MessagesTable.VERSION);
+        update.set(version, AttributeValue.fromN(Long.toString(next.version())));
+        String condition = version + " = " + update.value(AttributeValue.fromN(Long.toString(from.version())));
         try {
-            dynamo.updateItem(UpdateItemRequest.builder()
-                    .tableName(table)
-                    .key(Map.of(MessagesTable.MESSAGE_ID, AttributeValue.fromS(from.messageId())))
-                    .updateExpression(set.append(remove).toString())
-                    .conditionExpression("#state = :expectedState AND #version = :expectedVersion")
-                    .expressionAttributeNames(names)
-                    .expressionAttributeValues(values)
+            dynamo.updateItem(request(from.messageId(), update, condition)
                     .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
                     .build());
             return new TransitionResult.Applied(next);
         } catch (ConditionalCheckFailedException e) {
-            Optional<Message> current = e.hasItem() && !e.item().isEmpty()
-                    ? Optional.of(mapper.fromItem(e.item()))
-                    : Optional.empty();
-            return new TransitionResult.Conflict(current);
+            return conflict(e);
         }
     }
 
     @Override
+    public TransitionResult transition(Presumption presumed, Message to) {
+        if (!presumed.messageId().equals(to.messageId())) {
+            throw new IllegalArgumentException("a transition cannot change the messageId");
+        }
+        ItemUpdate update = ItemUpdate.between(mapper.toItem(presumed.message()), mapper.toItem(to), WRITTEN_APART);
+        Set<String> made = new HashSet<>(update.touched());
+        made.removeAll(PRESUMABLE);
+        if (!made.isEmpty()) {
+            throw new IllegalArgumentException("a presumed change may not write " + made);
+        }
+        String version = update.name(MessagesTable.VERSION);
+        update.setExpression(version, version + " + " + update.value(AttributeValue.fromN("1")));
+        List<String> condition = new ArrayList<>();
+        condition.add(update.name(MessagesTable.STATE) + " = " + update.value(AttributeValue.fromS(presumed.state().name())));
+        for (String absent : List.of(MessageItemMapper.CLAIM, MessageItemMapper.REVOKE_UNCERTAIN,
+                MessageItemMapper.REVOKE_REFUSALS, MessageItemMapper.RBM_EXPIRY_FAILED)) {
+            condition.add("attribute_not_exists(" + update.name(absent) + ")");
+        }
+        if (!to.updatedAt().equals(presumed.message().updatedAt())) {
+            // Nothing changed the message after the time this change is stamped with: a message that left the
+            // presumed shape and came back to it meanwhile (a claim released) is decided afresh, and history
+            // stays in time order.
+            condition.add(update.name(MessageItemMapper.UPDATED_AT) + " <= "
+                    + update.value(MessageItemMapper.n(to.updatedAt())));
+        }
+        if (presumed.dueAt() != null) {
+            condition.add(update.name(MessagesTable.DUE_AT) + " = " + update.value(MessageItemMapper.n(presumed.dueAt())));
+        }
+        int logged = update.appendedTo(MessageItemMapper.HISTORY);
+        if (logged > 0) {
+            // The history keeps its newest entries; an append that would need trimming is no presumed change.
+            condition.add("size(" + update.name(MessageItemMapper.HISTORY) + ") <= "
+                    + update.value(AttributeValue.fromN(Integer.toString(Message.HISTORY_LIMIT - logged))));
+        }
+        if (presumed.event() != null) {
+            String seen = update.name(MessageItemMapper.SEEN_EVENTS);
+            condition.add("NOT contains(" + seen + ", " + update.value(AttributeValue.fromS(presumed.event())) + ")");
+            condition.add("size(" + seen + ") < "
+                    + update.value(AttributeValue.fromN(Integer.toString(Message.SEEN_EVENTS_LIMIT))));
+        }
+        try {
+            UpdateItemResponse response = dynamo.updateItem(request(presumed.messageId(), update,
+                    String.join(" AND ", condition))
+                    .returnValues(ReturnValue.ALL_NEW)
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                    .build());
+            return new TransitionResult.Applied(mapper.fromItem(response.attributes()));
+        } catch (ConditionalCheckFailedException e) {
+            return conflict(e);
+        }
+    }
+
+    private UpdateItemRequest.Builder request(String messageId, ItemUpdate update, String condition) {
+        return UpdateItemRequest.builder()
+                .tableName(table)
+                .key(Map.of(MessagesTable.MESSAGE_ID, AttributeValue.fromS(messageId)))
+                .updateExpression(update.expression())
+                .conditionExpression(condition)
+                .expressionAttributeNames(update.names())
+                .expressionAttributeValues(update.values());
+    }
+
+    private TransitionResult conflict(ConditionalCheckFailedException e) {
+        return new TransitionResult.Conflict(e.hasItem() && !e.item().isEmpty()
+                ? Optional.of(mapper.fromItem(e.item()))
+                : Optional.empty());
+    }
+
+    @Override
     public int dueShards() {
-        return MessagesTable.DUE_SHARDS;
+        return dueShards;
     }
 
     @Override
@@ -127,7 +191,7 @@ public class DynamoMessageStore implements MessageStore {
         String shardKey = Integer.toString(shard);
         QueryRequest.Builder query = QueryRequest.builder()
                 .tableName(table)
-                .indexName(MessagesTable.DUE_INDEX)
+                .indexName(dueIndex)
                 .keyConditionExpression("#shard = :shard AND #dueAt <= :upTo")
                 .expressionAttributeNames(Map.of("#shard", MessagesTable.DUE_SHARD, "#dueAt", MessagesTable.DUE_AT))
                 .expressionAttributeValues(Map.of(
@@ -161,7 +225,6 @@ public class DynamoMessageStore implements MessageStore {
                 dueKind == DueKind.FORWARD ? DynamoForwardStore.forwardId(id) : id,
                 dueKind,
                 MessageItemMapper.instant(item, MessagesTable.DUE_AT),
-                state == null ? null : MessageState.valueOf(state),
-                Long.parseLong(item.get(MessagesTable.VERSION).n()));
+                state == null ? null : MessageState.valueOf(state));
     }
 }

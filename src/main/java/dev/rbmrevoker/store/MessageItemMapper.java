@@ -5,6 +5,7 @@ import dev.rbmrevoker.message.ChannelDelivery;
 import dev.rbmrevoker.message.ChannelState;
 import dev.rbmrevoker.message.Fallback;
 import dev.rbmrevoker.message.FallbackReason;
+import dev.rbmrevoker.message.Fact;
 import dev.rbmrevoker.message.FallbackState;
 import dev.rbmrevoker.message.HistoryEntry;
 import dev.rbmrevoker.message.Message;
@@ -16,7 +17,6 @@ import java.time.Instant;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -46,16 +46,15 @@ final class MessageItemMapper {
     static final String SEEN_EVENTS = "seenEvents";
     static final String REVOKE_REFUSALS = "revokeRefusals";
     static final String REVOKE_UNCERTAIN = "revokeUncertain";
+    static final String RBM_EXPIRY_FAILED = "rbmExpiryFailed";
 
-    /** Attributes a message may lack; a change that drops one removes it from the item. */
-    static final Set<String> OPTIONAL = Set.of(RBM_PAYLOAD, RBM_EXPIRE_TIME, DELIVERED_AT, READ_AT, REVOKED_AT,
-            CLAIM, MessagesTable.DUE_AT, MessagesTable.DUE_SHARD, MessagesTable.EXPIRES_AT, REVOKE_REFUSALS,
-            REVOKE_UNCERTAIN);
 
     private final Duration retention;
+    private final int dueShards;
 
-    MessageItemMapper(Duration retention) {
+    MessageItemMapper(Duration retention, int dueShards) {
         this.retention = retention;
+        this.dueShards = dueShards;
     }
 
     Map<String, AttributeValue> toItem(Message m) {
@@ -80,7 +79,7 @@ final class MessageItemMapper {
         putIfPresent(item, CLAIM, claim(m.claim()));
         if (m.dueAt() != null) {
             item.put(MessagesTable.DUE_AT, n(m.dueAt()));
-            item.put(MessagesTable.DUE_SHARD, s(MessagesTable.shardOf(m.messageId())));
+            item.put(MessagesTable.DUE_SHARD, s(MessagesTable.shardOf(m.messageId(), dueShards)));
         }
         Instant expiresAt = m.isSettled() ? m.updatedAt().plus(retention)
                 : m.revokesGaveUp() ? m.deadline().plus(retention)
@@ -97,6 +96,9 @@ final class MessageItemMapper {
         }
         if (m.revokeUncertain()) {
             item.put(REVOKE_UNCERTAIN, AttributeValue.fromBool(true));
+        }
+        if (m.rbmExpiryFailed()) {
+            item.put(RBM_EXPIRY_FAILED, AttributeValue.fromBool(true));
         }
         item.put(MessagesTable.VERSION, AttributeValue.fromN(Long.toString(m.version())));
         return item;
@@ -126,7 +128,15 @@ final class MessageItemMapper {
                 item.get(SEEN_EVENTS).l().stream().map(AttributeValue::s).toList(),
                 item.containsKey(REVOKE_REFUSALS) ? Integer.parseInt(item.get(REVOKE_REFUSALS).n()) : 0,
                 item.containsKey(REVOKE_UNCERTAIN) && item.get(REVOKE_UNCERTAIN).bool(),
+                rbmExpiryFailed(item),
                 Long.parseLong(item.get(MessagesTable.VERSION).n()));
+    }
+
+    /** Items of the first releases kept the fact in the history only. */
+    private static boolean rbmExpiryFailed(Map<String, AttributeValue> item) {
+        return item.containsKey(RBM_EXPIRY_FAILED) ? item.get(RBM_EXPIRY_FAILED).bool()
+                : item.get(HISTORY).l().stream().anyMatch(e -> Fact.TTL_EXPIRATION_REVOKE_FAILED.name().equals(
+                        str(e.m(), "event")));
     }
 
     private static Instant rbmExpireTime(Map<String, AttributeValue> item) {

@@ -19,14 +19,21 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateTimeToLiveRequest;
  *
  * <p>One item per message. The due index is sparse: {@value #DUE_SHARD} and {@value #DUE_AT} exist
  * only while the sweep owes the message work, so finding due work is a Query per shard. It projects
- * state, version and kind so the sweep can claim an item without reading it first. Webhook forwards
- * waiting for a retry live in the same table under their own ids, so one index finds all due work.
+ * only state and kind, which change only together with {@value #DUE_AT} (or never): a write that does
+ * not move the due time writes no index entry, and the sweep still knows what it may claim without
+ * reading the item. Webhook forwards waiting for a retry live in the same table under their own ids,
+ * so one index finds all due work.
+ *
+ * <p>{@value #LEGACY_DUE_INDEX} is the index of the first releases (it also projected the version, so
+ * every write rewrote its entry). A projection cannot change in place, so the index has a new name;
+ * both index the same keys, and a deployment moves over as docs/performance.md describes.
  */
 public final class MessagesTable {
 
     public static final String MESSAGE_ID = "messageId";
-    public static final String DUE_INDEX = "due";
-    /** Which of the {@link #DUE_SHARDS} partitions of the due index the item is in, "0" to "7". */
+    public static final String DUE_INDEX = "dueV2";
+    public static final String LEGACY_DUE_INDEX = "due";
+    /** Which of the {@code DUE_SHARDS} partitions of the due index the item is in, "0", "1"... */
     public static final String DUE_SHARD = "dueShard";
     /** When work is owed, epoch milliseconds. */
     public static final String DUE_AT = "dueAt";
@@ -36,8 +43,8 @@ public final class MessagesTable {
     public static final String VERSION = "version";
     /** Absent on messages; {@code FORWARD} on a webhook forward waiting for a retry. */
     public static final String KIND = "kind";
-    /** Spreads due items over partitions so that no shard is hot; changing it orphans due items. */
-    public static final int DUE_SHARDS = 8;
+    /** The default of {@code DUE_SHARDS}: due items spread over this many index partitions. */
+    public static final int DEFAULT_DUE_SHARDS = 8;
 
     private MessagesTable() {
     }
@@ -51,13 +58,29 @@ public final class MessagesTable {
                         attribute(DUE_SHARD, ScalarAttributeType.S),
                         attribute(DUE_AT, ScalarAttributeType.N))
                 .keySchema(key(MESSAGE_ID, KeyType.HASH))
-                .globalSecondaryIndexes(GlobalSecondaryIndex.builder()
-                        .indexName(DUE_INDEX)
-                        .keySchema(key(DUE_SHARD, KeyType.HASH), key(DUE_AT, KeyType.RANGE))
-                        .projection(Projection.builder()
-                                .projectionType(ProjectionType.INCLUDE)
-                                .nonKeyAttributes(List.of(STATE, VERSION, KIND))
-                                .build())
+                .globalSecondaryIndexes(dueIndex())
+                .build();
+    }
+
+    public static GlobalSecondaryIndex dueIndex() {
+        return GlobalSecondaryIndex.builder()
+                .indexName(DUE_INDEX)
+                .keySchema(key(DUE_SHARD, KeyType.HASH), key(DUE_AT, KeyType.RANGE))
+                .projection(Projection.builder()
+                        .projectionType(ProjectionType.INCLUDE)
+                        .nonKeyAttributes(List.of(STATE, KIND))
+                        .build())
+                .build();
+    }
+
+    /** The first releases' due index, for tests of a deployment moving over. */
+    public static GlobalSecondaryIndex legacyDueIndex() {
+        return GlobalSecondaryIndex.builder()
+                .indexName(LEGACY_DUE_INDEX)
+                .keySchema(key(DUE_SHARD, KeyType.HASH), key(DUE_AT, KeyType.RANGE))
+                .projection(Projection.builder()
+                        .projectionType(ProjectionType.INCLUDE)
+                        .nonKeyAttributes(List.of(STATE, VERSION, KIND))
                         .build())
                 .build();
     }
@@ -72,8 +95,8 @@ public final class MessagesTable {
                 .build();
     }
 
-    static String shardOf(String messageId) {
-        return Integer.toString(Math.floorMod(messageId.hashCode(), DUE_SHARDS));
+    static String shardOf(String id, int shards) {
+        return Integer.toString(Math.floorMod(id.hashCode(), shards));
     }
 
     private static AttributeDefinition attribute(String name, ScalarAttributeType type) {

@@ -6,8 +6,6 @@ import dev.rbmrevoker.message.DueCursor;
 import dev.rbmrevoker.message.DueItem;
 import dev.rbmrevoker.message.DueKind;
 import dev.rbmrevoker.message.DuePage;
-import dev.rbmrevoker.message.Fact;
-import dev.rbmrevoker.message.FallbackReason;
 import dev.rbmrevoker.message.FallbackState;
 import dev.rbmrevoker.message.Message;
 import dev.rbmrevoker.message.MessageState;
@@ -32,7 +30,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,6 +42,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
 /**
@@ -112,15 +113,20 @@ public class Sweeper {
         Tally tally = new Tally();
         ScheduledExecutorService workers = Executors.newScheduledThreadPool(Math.max(1, config.concurrency()));
         try {
-            List<Future<?>> work = new ArrayList<>();
-            for (DueItem item : due) {
-                if (item.dueAt().isAfter(stopClaiming)) {
-                    continue;
+            Queue<Future<?>> work = new ConcurrentLinkedQueue<>();
+            Schedule schedule = new Schedule() {
+                @Override
+                public void at(DueItem item, Instant when) {
+                    // Rounded up: a task run a fraction of a millisecond early finds the item not yet due and skips it.
+                    long delay = Math.max(0, ceilMillis(Duration.between(clock.instant(), when)));
+                    work.add(workers.schedule(() -> work(item, stopClaiming, callsEnd, tally, this), delay,
+                            TimeUnit.MILLISECONDS));
                 }
-                // Rounded up: a task run a fraction of a millisecond early finds the item not yet due and skips it.
-                long delay = Math.max(0, ceilMillis(Duration.between(clock.instant(), item.dueAt())));
-                work.add(workers.schedule(() -> work(item, stopClaiming, callsEnd, tally), delay,
-                        TimeUnit.MILLISECONDS));
+            };
+            for (DueItem item : due) {
+                if (!item.dueAt().isAfter(stopClaiming)) {
+                    schedule.at(item, item.dueAt());
+                }
             }
             awaitAll(work, answerBy);
         } finally {
@@ -128,7 +134,8 @@ public class Sweeper {
             workers.shutdownNow();
         }
         SweepSummary summary = new SweepSummary(tally.due.get(), tally.revoked.get(), tally.delivered.get(),
-                tally.fallenBack.get(), tally.failed.get(), Duration.between(start, clock.instant()).toMillis());
+                tally.fallenBack.get(), tally.failed.get(), tally.throttled.get(),
+                Duration.between(start, clock.instant()).toMillis());
         long oldestDueAge = due.isEmpty() ? 0 : Math.max(0, Duration.between(due.get(0).dueAt(), start).toMillis());
         metrics.record(Map.of(
                 Metric.SWEEP_DUE, (long) summary.due(),
@@ -138,9 +145,10 @@ public class Sweeper {
                 Metric.OLDEST_FORWARD_AGE_MS, tally.oldestForwardAgeMs.get()));
         // An idle tick says nothing: the local run ticks every second, and its metrics line records it anyway.
         LOG.logf(summary.due() > 0 ? Logger.Level.INFO : Logger.Level.DEBUG,
-                "Sweep finished: due=%d revoked=%d delivered=%d fallenBack=%d failed=%d durationMs=%d"
+                "Sweep finished: due=%d revoked=%d delivered=%d fallenBack=%d failed=%d throttled=%d durationMs=%d"
                 + " oldestDueAgeMs=%d worstLagMs=%d oldestForwardAgeMs=%d", summary.due(), summary.revoked(),
-                summary.delivered(), summary.fallenBack(), summary.failed(), summary.durationMs(), oldestDueAge,
+                summary.delivered(), summary.fallenBack(), summary.failed(), summary.throttled(), summary.durationMs(),
+                oldestDueAge,
                 tally.worstLagMs.get(), tally.oldestForwardAgeMs.get());
         return summary;
     }
@@ -181,9 +189,17 @@ public class Sweeper {
         return items;
     }
 
-    private void work(DueItem item, Instant stopClaiming, Instant callsEnd, Tally tally) {
+    private void work(DueItem item, Instant stopClaiming, Instant callsEnd, Tally tally, Schedule schedule) {
         Instant now = clock.instant();
         if (now.isAfter(stopClaiming)) {
+            return;
+        }
+        Instant resumeAt = tally.rbmResumeAt.get();
+        if (callsRbm(item) && now.isBefore(resumeAt)) {
+            // RBM refuses the agent's calls (429) for now: more of them would be refused too.
+            if (!resumeAt.isAfter(stopClaiming)) {
+                schedule.at(item, resumeAt);
+            }
             return;
         }
         Duration left = Duration.between(now, callsEnd);
@@ -201,6 +217,17 @@ public class Sweeper {
                             tally.due.incrementAndGet();
                             forwarder.retry(f, budget);
                         });
+                return;
+            }
+            if (item.state() == MessageState.PENDING) {
+                // The common case, a revoke owed: claimed from the index entry, with no read.
+                RevokeResult result = revokes.revokeDue(item, budget);
+                if (!(result instanceof RevokeResult.NotDue) && !(result instanceof RevokeResult.NotFound)) {
+                    tally.due.incrementAndGet();
+                    count(result, tally, clock.instant());
+                    tally.worstLagMs.accumulateAndGet(Duration.between(item.dueAt(), clock.instant()).toMillis(),
+                            Math::max);
+                }
                 return;
             }
             store.get(item.id())
@@ -221,12 +248,12 @@ public class Sweeper {
 
     private void workOn(Message message, Instant now, Duration budget, Tally tally) {
         switch (message.state()) {
-            case PENDING, REVOKING -> count(revokes.revokeDue(message, reasonFor(message), budget), tally);
+            case PENDING, REVOKING -> count(revokes.revokeDue(message, budget), tally, now);
             case SENDING -> {
                 if (now.isBefore(message.deadline())) {
                     resend(message, now, budget, tally);
                 } else {
-                    count(revokes.revokeDue(message, reasonFor(message), budget), tally);
+                    count(revokes.revokeDue(message, budget), tally, now);
                 }
             }
             case REVOKED, UNDELIVERABLE -> {
@@ -255,7 +282,7 @@ public class Sweeper {
                     budget.minus(Duration.between(now, clock.instant())));
             if (result instanceof SendResult.DeadlinePassed passed) {
                 // The deadline came while this resend was claimed: never sent late, settled by a revoke instead.
-                count(revokes.revokeDue(passed.message(), reasonFor(passed.message()), budget), tally);
+                count(revokes.revokeDue(passed.message(), budget), tally, now);
             } else if (result instanceof SendResult.Unavailable) {
                 tally.failed.incrementAndGet();
             } else {
@@ -264,13 +291,18 @@ public class Sweeper {
         }
     }
 
-    private static FallbackReason reasonFor(Message message) {
-        boolean rbmGaveUp = message.history().stream()
-                .anyMatch(e -> e.event().equals(Fact.TTL_EXPIRATION_REVOKE_FAILED.name()));
-        return rbmGaveUp ? FallbackReason.TTL_EXPIRATION_REVOKE_FAILED : FallbackReason.DEADLINE_PASSED;
+    /** Revokes and resends call RBM; fallback hand-overs and forwards do not. */
+    private static boolean callsRbm(DueItem item) {
+        return item.kind() == DueKind.MESSAGE && (item.state() == MessageState.PENDING
+                || item.state() == MessageState.REVOKING || item.state() == MessageState.SENDING);
     }
 
-    private static void count(RevokeResult result, Tally tally) {
+    private static void count(RevokeResult result, Tally tally, Instant now) {
+        if (result instanceof RevokeResult.Unavailable unavailable && unavailable.throttled()) {
+            tally.throttled.incrementAndGet();
+            Instant resumeAt = now.plus(unavailable.retryAfter());
+            tally.rbmResumeAt.accumulateAndGet(resumeAt, (a, b) -> a.isAfter(b) ? a : b);
+        }
         if (result instanceof RevokeResult.Revoked revoked) {
             if (revoked.byThisCall()) {
                 tally.revoked.incrementAndGet();
@@ -293,8 +325,10 @@ public class Sweeper {
         }
     }
 
-    private void awaitAll(List<Future<?>> work, Instant answerBy) {
-        for (Future<?> future : work) {
+    /** Waits for every task, including those a task scheduled again meanwhile, until {@code answerBy}. */
+    private void awaitAll(Queue<Future<?>> work, Instant answerBy) {
+        Future<?> future;
+        while ((future = work.poll()) != null) {
             long left = Duration.between(clock.instant(), answerBy).toMillis();
             try {
                 future.get(Math.max(0, left), TimeUnit.MILLISECONDS);
@@ -318,5 +352,13 @@ public class Sweeper {
         final AtomicInteger failed = new AtomicInteger();
         final AtomicLong worstLagMs = new AtomicLong();
         final AtomicLong oldestForwardAgeMs = new AtomicLong();
+        final AtomicInteger throttled = new AtomicInteger();
+        /** Until when RBM-calling work waits after RBM answered 429 (its Retry-After). */
+        final AtomicReference<Instant> rbmResumeAt = new AtomicReference<>(Instant.MIN);
+    }
+
+    /** Schedules an item's work for a time. */
+    private interface Schedule {
+        void at(DueItem item, Instant when);
     }
 }

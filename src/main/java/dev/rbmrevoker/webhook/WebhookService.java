@@ -11,7 +11,9 @@ import dev.rbmrevoker.message.MessageStore;
 import dev.rbmrevoker.message.MessageUpdater;
 import dev.rbmrevoker.message.MessageState;
 import dev.rbmrevoker.message.PhoneNumbers;
+import dev.rbmrevoker.message.Presumption;
 import dev.rbmrevoker.message.Source;
+import dev.rbmrevoker.message.TransitionResult;
 import dev.rbmrevoker.observe.MessageLog;
 import dev.rbmrevoker.observe.Metric;
 import dev.rbmrevoker.observe.Metrics;
@@ -24,8 +26,10 @@ import java.util.function.BiFunction;
 import org.jboss.logging.Logger;
 
 /**
- * Applies what RBM's webhook reports to the tracked messages: one read and one conditional write per
- * event in the common case. Replays (same event id, or same envelope) change nothing.
+ * Applies what RBM's webhook reports to the tracked messages. The common events (a delivery of a
+ * PENDING message, the read of a DELIVERED one) are one conditional write with no read, presumed from
+ * the usual order; anything else, or a message not as presumed, is read (the failed write answers it)
+ * and decided from what is stored. Replays (same event id, or same envelope) change nothing.
  */
 @ApplicationScoped
 public class WebhookService {
@@ -67,20 +71,36 @@ public class WebhookService {
             LOG.debugf("Webhook event %s (%s) changes no message", event.eventType(), event.eventId());
             return Optional.empty();
         }
-        Optional<Message> stored = store.get(event.messageId());
+        String replayKey = event.eventId() != null ? event.eventId() : envelopeId;
+        Optional<MessageState> usual = usualStateFor(event.eventType());
+        Optional<Message> stored;
+        if (usual.isPresent()) {
+            Presumption presumed = Presumption.ofEvent(event.messageId(), usual.get(), replayKey);
+            Message before = presumed.message();
+            TransitionResult result = store.transition(presumed,
+                    change.apply(before, clock.instant()).withSeenEvent(replayKey));
+            if (result instanceof TransitionResult.Applied applied) {
+                try (MessageLog log = MessageLog.of(applied.message().messageId(), applied.message().agentId())) {
+                    report(before, applied.message(), event);
+                }
+                return Optional.of(applied.message());
+            }
+            stored = ((TransitionResult.Conflict) result).current();
+        } else {
+            stored = store.get(event.messageId());
+        }
         if (stored.isEmpty()) {
             LOG.infof("Webhook event %s for message %s of agent %s to %s: the message is not tracked",
                     event.eventType(), event.messageId(), event.agentId(), PhoneNumbers.mask(event.phoneNumber()));
             return Optional.empty();
         }
         try (MessageLog log = MessageLog.of(stored.get().messageId(), stored.get().agentId())) {
-            return applyLogged(stored.get(), change, event, envelopeId, budget);
+            return applyLogged(stored.get(), change, event, replayKey, budget);
         }
     }
 
     private Optional<Message> applyLogged(Message stored, BiFunction<Message, Instant, Message> change,
-            RbmEvent event, String envelopeId, Duration budget) {
-        String replayKey = event.eventId() != null ? event.eventId() : envelopeId;
+            RbmEvent event, String replayKey, Duration budget) {
         Message after;
         try {
             after = updater.apply(stored, current -> {
@@ -103,6 +123,18 @@ public class WebhookService {
                     budget.compareTo(fallbackBudget) < 0 ? budget : fallbackBudget);
         }
         return Optional.of(after);
+    }
+
+    /**
+     * The state a message is usually in when the event arrives, for the events whose effect there is
+     * known without reading it: they end in DELIVERED or READ, with no fallback to hand over.
+     */
+    private static Optional<MessageState> usualStateFor(String eventType) {
+        return switch (eventType) {
+            case "DELIVERED" -> Optional.of(MessageState.PENDING);
+            case "READ" -> Optional.of(MessageState.DELIVERED);
+            default -> Optional.empty();
+        };
     }
 
     private static BiFunction<Message, Instant, Message> changeFor(String eventType) {

@@ -81,7 +81,7 @@ class SweepResourceBudgetTest {
                 throw failure;
             }
             budget = given;
-            return new SweepSummary(0, 0, 0, 0, 0, 0);
+            return new SweepSummary(0, 0, 0, 0, 0, 0, 0);
         }
     }
 

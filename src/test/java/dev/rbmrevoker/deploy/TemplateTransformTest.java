@@ -193,8 +193,30 @@ class TemplateTransformTest {
                     dynamoGrants(cfn, "ApiFunctionRole"), cfn + ": ApiFunction");
             assertEquals(Map.of(
                     String.valueOf(Map.of("Fn::GetAtt", List.of("MessagesTable", "Arn"))), items,
-                    String.valueOf(Map.of("Fn::Sub", "${MessagesTable.Arn}/index/due")), Set.of("dynamodb:Query")),
+                    String.valueOf(Map.of("Fn::Sub", "${MessagesTable.Arn}/index/dueV2")), Set.of("dynamodb:Query")),
                     dynamoGrants(cfn, "SweepFunctionRole"), cfn + ": SweepFunction");
+            // While an upgraded stack moves over, the sweep reads (and may query) the old index only.
+            assertEquals(String.valueOf(Map.of("Fn::Sub", "${MessagesTable.Arn}/index/due")), List.copyOf(
+                    dynamoGrants(cfn.with(Map.of("KeepLegacyDueIndex", "true")), "SweepFunctionRole").keySet())
+                    .stream().filter(r -> r.contains("/index/")).findFirst().orElseThrow(), cfn.toString());
+        }
+    }
+
+    @Test
+    void dueIndexUpgrade_firstStepAddsDueV2BesideTheOld_andTheSweepReadsTheOld_secondStepLeavesDueV2() {
+        for (Transformed base : outputs) {
+            for (Map.Entry<String, List<String>> step : Map.of(
+                    "true", List.of("dueV2", "due"), "false", List.of("dueV2")).entrySet()) {
+                Transformed cfn = base.with(Map.of("KeepLegacyDueIndex", step.getKey()));
+                List<String> indexes = list(cfn.properties("MessagesTable").get("GlobalSecondaryIndexes")).stream()
+                        .map(index -> (String) map(index).get("IndexName")).toList();
+                assertEquals(step.getValue(), indexes, cfn.toString());
+                for (String function : List.of("ApiFunction", "SweepFunction")) {
+                    Map<String, Object> env = map(map(cfn.properties(function).get("Environment")).get("Variables"));
+                    assertEquals(step.getKey().equals("true") ? "due" : "dueV2", env.get("DUE_INDEX"), cfn + " " + function);
+                    assertEquals("8", String.valueOf(env.get("DUE_SHARDS")), cfn + " " + function);
+                }
+            }
         }
     }
 

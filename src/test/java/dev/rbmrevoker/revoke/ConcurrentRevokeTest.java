@@ -247,8 +247,7 @@ class ConcurrentRevokeTest {
         });
         Future<RevokeResult> sweep = threads.submit(() -> {
             start.await();
-            return revokes.revokeDue(pending, dev.rbmrevoker.message.FallbackReason.DEADLINE_PASSED,
-                    Duration.ofSeconds(10));
+            return revokes.revokeDue(pending, Duration.ofSeconds(10));
         });
         api.get(60, TimeUnit.SECONDS);
         sweep.get(60, TimeUnit.SECONDS);

@@ -8,7 +8,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /** For the bench: a message as the store writes it, to batch-write many at once. */
 public final class BenchItems {
 
-    private static final MessageItemMapper MAPPER = new MessageItemMapper(Duration.ofDays(30));
+    private static final MessageItemMapper MAPPER = new MessageItemMapper(Duration.ofDays(30),
+            MessagesTable.DEFAULT_DUE_SHARDS);
 
     private BenchItems() {
     }

@@ -13,11 +13,13 @@ import dev.rbmrevoker.message.ChannelState;
 import dev.rbmrevoker.message.DueCursor;
 import dev.rbmrevoker.message.DueItem;
 import dev.rbmrevoker.message.DuePage;
+import dev.rbmrevoker.message.Fallback;
 import dev.rbmrevoker.message.FallbackReason;
 import dev.rbmrevoker.message.Message;
 import dev.rbmrevoker.message.MessageExistsException;
 import dev.rbmrevoker.message.MessageState;
 import dev.rbmrevoker.message.Messages;
+import dev.rbmrevoker.message.NewMessage;
 import dev.rbmrevoker.message.Source;
 import dev.rbmrevoker.message.TransitionResult;
 import dev.rbmrevoker.testing.DynamoDbLocalResource;
@@ -51,18 +53,12 @@ class DynamoMessageStoreTest {
     @BeforeAll
     static void createTable() {
         client = DynamoDbLocalResource.server().client();
-        table = newTable();
+        table = TestStores.newTable();
         store = storeOn(table);
     }
 
-    private static String newTable() {
-        String name = "store-test-" + UUID.randomUUID();
-        DynamoDbLocalResource.server().createMessagesTable(name);
-        return name;
-    }
-
     private static DynamoMessageStore storeOn(String tableName) {
-        return new DynamoMessageStore(client, () -> tableName, Messages.TIMING);
+        return TestStores.on(client, tableName);
     }
 
     @AfterAll
@@ -92,7 +88,7 @@ class DynamoMessageStoreTest {
         Message sameId = new Message(first.messageId(), other.agentId(), other.phoneNumber(), other.state(),
                 other.deadline(), other.rbmExpireTime(), "other", other.rbmPayload(), other.createdAt(),
                 other.updatedAt(), null, null, null, other.revokeAt(), null, other.dueAt(), other.fallback(),
-                other.history(), 0, List.of(), 0, false, 0);
+                other.history(), 0, List.of(), 0, false, false, 0);
 
         MessageExistsException e = assertThrows(MessageExistsException.class, () -> store.create(sameId));
 
@@ -160,7 +156,7 @@ class DynamoMessageStoreTest {
 
     @Test
     void dueQuery_overEveryShard_returnsExactlyTheDueMessages() {
-        DynamoMessageStore store = storeOn(newTable());
+        DynamoMessageStore store = storeOn(TestStores.newTable());
         Random random = new Random(42);
         Instant upTo = NOW.plus(Duration.ofDays(3650));
         Set<String> expectedDue = new HashSet<>();
@@ -216,7 +212,7 @@ class DynamoMessageStoreTest {
     }
 
     @Test
-    void history_staysBoundedToTheNewest50() {
+    void history_staysBoundedToTheNewest20() {
         Message message = store.create(Messages.pending(NOW, NOW.plusSeconds(60)));
         for (int i = 0; i < 30; i++) {
             Instant at = NOW.plusSeconds(i);
@@ -226,10 +222,67 @@ class DynamoMessageStoreTest {
         }
 
         Message stored = store.get(message.messageId()).orElseThrow();
-        assertEquals(Message.HISTORY_LIMIT, stored.history().size());
+        assertEquals(20, stored.history().size());
         assertEquals(61 - Message.HISTORY_LIMIT, stored.historyDropped());
         assertEquals(NOW.plusSeconds(29), stored.history().get(Message.HISTORY_LIMIT - 1).at());
         assertNull(stored.claim());
+    }
+
+    @Test
+    void theContentLeavesTheItemOnceRbmHasIt_andAFullLifecycleStaysUnder2KB_whateverTheContentSize() {
+        String smsText = "x".repeat(160);
+        String content = "{\"contentMessage\":{\"text\":\"" + "y".repeat(200 * 1024) + "\"}}";
+        NewMessage spec = new NewMessage(UUID.randomUUID().toString(), "test-agent", "+16502530001",
+                NOW.plusSeconds(600), true, "fingerprint", content, Fallback.requested(smsText, true));
+        Message message = store.create(Message.sending(spec, Messages.TIMING, NOW));
+        assertTrue(itemBytes(rawItem(message.messageId())) > 200 * 1024, "the content is kept while SENDING");
+
+        message = transition(message, message.accepted(Source.API, NOW.plusMillis(300)));
+        assertFalse(rawItem(message.messageId()).containsKey("rbmPayload"));
+        for (String event : List.of("a", "b", "c")) {
+            message = transition(message, message.withSeenEvent(UUID.randomUUID() + event));
+        }
+        message = transition(message, message.claimRevoke(FallbackReason.DEADLINE_PASSED, true, Duration.ofMinutes(2),
+                Source.SWEEP, NOW.plusSeconds(600)));
+        message = transition(message, message.revoked(null, Source.SWEEP, NOW.plusSeconds(601)));
+        message = transition(message, message.fallbackProgress(Channel.SMS,
+                new ChannelDelivery(ChannelState.SENT, 1, NOW.plusSeconds(602), null), null, Source.SWEEP,
+                NOW.plusSeconds(602)));
+        message = transition(message, message.fallbackProgress(Channel.CALLBACK,
+                new ChannelDelivery(ChannelState.SENT, 1, NOW.plusSeconds(603), null), null, Source.SWEEP,
+                NOW.plusSeconds(603)));
+
+        assertEquals(MessageState.FALLEN_BACK, store.get(message.messageId()).orElseThrow().state());
+        int size = itemBytes(rawItem(message.messageId()));
+        assertTrue(size < 2048, "a settled message's item is " + size + " bytes");
+    }
+
+    /** DynamoDB's item size: attribute names and values in UTF-8, plus its overhead for lists and maps. */
+    private static int itemBytes(Map<String, AttributeValue> item) {
+        int size = 0;
+        for (Map.Entry<String, AttributeValue> e : item.entrySet()) {
+            size += e.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8).length + valueBytes(e.getValue());
+        }
+        return size;
+    }
+
+    private static int valueBytes(AttributeValue v) {
+        if (v.s() != null) {
+            return v.s().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        }
+        if (v.n() != null) {
+            return v.n().length() / 2 + 2;
+        }
+        if (v.bool() != null) {
+            return 1;
+        }
+        if (v.hasL()) {
+            return 3 + v.l().stream().mapToInt(e -> 1 + valueBytes(e)).sum();
+        }
+        if (v.hasM()) {
+            return 3 + itemBytes(v.m()) + v.m().size();
+        }
+        return 1;
     }
 
     private static Message transition(Message from, Message to) {

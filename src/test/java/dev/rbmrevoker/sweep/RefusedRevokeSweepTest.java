@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rbmrevoker.message.Fallback;
-import dev.rbmrevoker.message.FallbackReason;
 import dev.rbmrevoker.message.HistoryEntry;
 import dev.rbmrevoker.message.Message;
 import dev.rbmrevoker.message.MessageState;
@@ -147,7 +146,7 @@ class RefusedRevokeSweepTest {
         Message gaveUp = read.toBuilder().dueAt(null).build();
         assertInstanceOf(TransitionResult.Applied.class, store.transition(read, gaveUp));
 
-        RevokeResult result = revokes.revokeDue(read, FallbackReason.DEADLINE_PASSED, Duration.ofSeconds(5));
+        RevokeResult result = revokes.revokeDue(read, Duration.ofSeconds(5));
 
         assertInstanceOf(RevokeResult.NotDue.class, result, result.toString());
         assertFalse(SweepFixtures.revokeCalls(400).containsKey(read.messageId()), "RBM not called");

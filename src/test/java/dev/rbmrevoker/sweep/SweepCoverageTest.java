@@ -12,6 +12,7 @@ import dev.rbmrevoker.message.FallbackReason;
 import dev.rbmrevoker.message.Message;
 import dev.rbmrevoker.message.MessageState;
 import dev.rbmrevoker.message.MessageStore;
+import dev.rbmrevoker.message.Presumption;
 import dev.rbmrevoker.message.Messages;
 import dev.rbmrevoker.message.NewMessage;
 import dev.rbmrevoker.message.RbmGateway;
@@ -150,6 +151,11 @@ class SweepCoverageTest {
         @Override
         public TransitionResult transition(Message from, Message to) {
             return store.transition(from, to);
+        }
+
+        @Override
+        public TransitionResult transition(Presumption presumed, Message to) {
+            return store.transition(presumed, to);
         }
 
         @Override

@@ -4,6 +4,7 @@ import dev.rbmrevoker.message.DueCursor;
 import dev.rbmrevoker.message.DuePage;
 import dev.rbmrevoker.message.Message;
 import dev.rbmrevoker.message.MessageStore;
+import dev.rbmrevoker.message.Presumption;
 import dev.rbmrevoker.message.TransitionResult;
 import jakarta.annotation.Priority;
 import jakarta.decorator.Decorator;
@@ -80,6 +81,14 @@ public class StoreFaults implements MessageStore {
             throw new Outage("transition to " + to.state());
         }
         return delegate.transition(from, to);
+    }
+
+    @Override
+    public TransitionResult transition(Presumption presumed, Message to) {
+        if (!take(TRANSITIONS_TO_PASS) && take(TRANSITION_FAILURES)) {
+            throw new Outage("transition to " + to.state());
+        }
+        return delegate.transition(presumed, to);
     }
 
     @Override
