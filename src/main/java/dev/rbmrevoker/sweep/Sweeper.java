@@ -224,7 +224,7 @@ public class Sweeper {
                 RevokeResult result = revokes.revokeDue(item, budget);
                 if (!(result instanceof RevokeResult.NotDue) && !(result instanceof RevokeResult.NotFound)) {
                     tally.due.incrementAndGet();
-                    count(result, tally, clock.instant());
+                    count(result, tally);
                     tally.worstLagMs.accumulateAndGet(Duration.between(item.dueAt(), clock.instant()).toMillis(),
                             Math::max);
                 }
@@ -248,12 +248,12 @@ public class Sweeper {
 
     private void workOn(Message message, Instant now, Duration budget, Tally tally) {
         switch (message.state()) {
-            case PENDING, REVOKING -> count(revokes.revokeDue(message, budget), tally, now);
+            case PENDING, REVOKING -> count(revokes.revokeDue(message, budget), tally);
             case SENDING -> {
                 if (now.isBefore(message.deadline())) {
                     resend(message, now, budget, tally);
                 } else {
-                    count(revokes.revokeDue(message, budget), tally, now);
+                    count(revokes.revokeDue(message, budget), tally);
                 }
             }
             case REVOKED, UNDELIVERABLE -> {
@@ -282,7 +282,7 @@ public class Sweeper {
                     budget.minus(Duration.between(now, clock.instant())));
             if (result instanceof SendResult.DeadlinePassed passed) {
                 // The deadline came while this resend was claimed: never sent late, settled by a revoke instead.
-                count(revokes.revokeDue(passed.message(), budget), tally, now);
+                count(revokes.revokeDue(passed.message(), budget), tally);
             } else if (result instanceof SendResult.Unavailable) {
                 tally.failed.incrementAndGet();
             } else {
@@ -297,10 +297,10 @@ public class Sweeper {
                 || item.state() == MessageState.REVOKING || item.state() == MessageState.SENDING);
     }
 
-    private static void count(RevokeResult result, Tally tally, Instant now) {
+    private void count(RevokeResult result, Tally tally) {
         if (result instanceof RevokeResult.Unavailable unavailable && unavailable.throttled()) {
             tally.throttled.incrementAndGet();
-            Instant resumeAt = now.plus(unavailable.retryAfter());
+            Instant resumeAt = clock.instant().plus(unavailable.retryAfter());
             tally.rbmResumeAt.accumulateAndGet(resumeAt, (a, b) -> a.isAfter(b) ? a : b);
         }
         if (result instanceof RevokeResult.Revoked revoked) {
