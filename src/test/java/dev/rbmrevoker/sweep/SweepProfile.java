@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
+ * The sweep function ({@code SWEEP_ENABLED}: the default profile is the API function, without the route).
  * The sweep tests' own messages table, so that due messages other test classes leave behind neither
  * slow a sweep down (its lookahead waits for them) nor blur its summary. RBM's 200 on a revoke is trusted
  * at once ({@code REVOKE_CONFIRM_WINDOW=PT0S}) so that one sweep revokes and falls back; the window has
@@ -22,7 +23,7 @@ public class SweepProfile implements QuarkusTestProfile {
     public Map<String, String> getConfigOverrides() {
         DynamoDbLocalResource.server().createMessagesTable(TABLE);
         return Map.of("messages.table", TABLE, "lifecycle.revoke-confirm-window", "PT0S",
-                "fallback.max-attempts", "2");
+                "fallback.max-attempts", "2", "sweep.enabled", "true");
     }
 
     @Override
