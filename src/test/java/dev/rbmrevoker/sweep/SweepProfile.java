@@ -1,8 +1,9 @@
 package dev.rbmrevoker.sweep;
 
-import dev.rbmrevoker.testing.DynamoDbLocalResource;
+import dev.rbmrevoker.testing.MessagesTableResource;
 import dev.rbmrevoker.testing.TestClock;
 import io.quarkus.test.junit.QuarkusTestProfile;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -21,9 +22,13 @@ public class SweepProfile implements QuarkusTestProfile {
 
     @Override
     public Map<String, String> getConfigOverrides() {
-        DynamoDbLocalResource.server().createMessagesTable(TABLE);
         return Map.of("messages.table", TABLE, "lifecycle.revoke-confirm-window", "PT0S",
                 "fallback.max-attempts", "2", "sweep.enabled", "true");
+    }
+
+    @Override
+    public List<TestResourceEntry> testResources() {
+        return List.of(new TestResourceEntry(MessagesTableResource.class, Map.of(MessagesTableResource.TABLE, TABLE)));
     }
 
     @Override
