@@ -67,7 +67,8 @@ class FallbackRetrySweepTest {
         assertEquals(FallbackState.PENDING, afterFailure.fallback().state());
         assertTrue(SweepFixtures.events(afterFailure).contains("FALLBACK_RETRY"), afterFailure.history().toString());
         assertEquals(Map.of(id, 1L), SweepFixtures.callbacks(ids));
-        assertTrue(afterFailure.dueAt().isAfter(TestClock.now().plus(BACKOFF).minusSeconds(5)),
+        // Loose enough for a busy machine, far from "due now".
+        assertTrue(afterFailure.dueAt().isAfter(TestClock.now().plus(BACKOFF).minusSeconds(15)),
                 "due again after the backoff: " + afterFailure.dueAt());
         sweeper.sweep(SWEEP_BUDGET);
         assertEquals(Map.of(id, 1L), SweepFixtures.callbacks(ids), "not retried before its backoff");
