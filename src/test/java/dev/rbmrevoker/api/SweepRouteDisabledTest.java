@@ -10,32 +10,21 @@ import dev.rbmrevoker.message.MessageState;
 import dev.rbmrevoker.message.MessageStore;
 import dev.rbmrevoker.message.RbmGateway;
 import dev.rbmrevoker.sweep.SweepFixtures;
-import dev.rbmrevoker.sweep.SweepProfile;
 import dev.rbmrevoker.testing.RevokerResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Without SWEEP_ENABLED (the API function) the sweep route does not exist, and nothing is swept. */
+/**
+ * Without SWEEP_ENABLED (the API function, which the default test profile is; SweepProfile is the sweep
+ * function) the sweep route does not exist, and nothing is swept.
+ */
 @QuarkusTest
 @QuarkusTestResource(RevokerResource.class)
-@TestProfile(SweepRouteDisabledTest.SweepDisabled.class)
 class SweepRouteDisabledTest {
-
-    public static class SweepDisabled extends SweepProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            Map<String, String> config = new HashMap<>(super.getConfigOverrides());
-            config.put("sweep.enabled", "false");
-            return config;
-        }
-    }
 
     @Inject
     MessageStore store;
@@ -44,7 +33,6 @@ class SweepRouteDisabledTest {
 
     @BeforeEach
     void reset() {
-        SweepFixtures.clearTable();
         RevokerResource.resetAll();
     }
 

@@ -1,8 +1,10 @@
 package dev.rbmrevoker.chaos;
 
 import dev.rbmrevoker.testing.DynamoDbLocalResource;
+import dev.rbmrevoker.testing.MessagesTableResource;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
@@ -13,8 +15,7 @@ import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
  */
 public class ChaosProfile implements QuarkusTestProfile {
 
-    static final String TABLE = "rbm-revoker-chaos-" + Long.toString(System.nanoTime(), 36);
-    private static boolean created;
+    static final String TABLE = "rbm-revoker-chaos-test";
 
     /** Empties the table between two seeds' runs, so one run's leftovers never count in the next. */
     static void clearTable() {
@@ -26,13 +27,12 @@ public class ChaosProfile implements QuarkusTestProfile {
     }
 
     @Override
+    public List<TestResourceEntry> testResources() {
+        return List.of(new TestResourceEntry(MessagesTableResource.class, Map.of(MessagesTableResource.TABLE, TABLE)));
+    }
+
+    @Override
     public Map<String, String> getConfigOverrides() {
-        synchronized (ChaosProfile.class) {
-            if (!created) {
-                DynamoDbLocalResource.server().createMessagesTable(TABLE);
-                created = true;
-            }
-        }
         Map<String, String> config = new HashMap<>();
         config.put("messages.table", TABLE);
         config.put("lifecycle.lease-duration", "PT3S");

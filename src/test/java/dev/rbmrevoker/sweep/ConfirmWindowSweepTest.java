@@ -12,7 +12,7 @@ import dev.rbmrevoker.message.MessageStore;
 import dev.rbmrevoker.message.Messages;
 import dev.rbmrevoker.message.RbmGateway;
 import dev.rbmrevoker.testing.CapturingMetricSink;
-import dev.rbmrevoker.testing.DynamoDbLocalResource;
+import dev.rbmrevoker.testing.MessagesTableResource;
 import dev.rbmrevoker.testing.RevokerResource;
 import dev.rbmrevoker.webhook.RbmEvent;
 import dev.rbmrevoker.webhook.WebhookService;
@@ -46,8 +46,13 @@ class ConfirmWindowSweepTest {
 
         @Override
         public Map<String, String> getConfigOverrides() {
-            DynamoDbLocalResource.server().createMessagesTable(TABLE);
             return Map.of("messages.table", TABLE);
+        }
+
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(MessagesTableResource.class,
+                    Map.of(MessagesTableResource.TABLE, TABLE)));
         }
     }
 

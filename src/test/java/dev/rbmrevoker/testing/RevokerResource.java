@@ -84,7 +84,6 @@ public class RevokerResource implements QuarkusTestResourceLifecycleManager {
         config.put("fallback.sms.region", EmbeddedDynamoDb.REGION);
         config.put("fallback.sms.access-key-id", "local");
         config.put("fallback.sms.secret-access-key", "local");
-        config.put("sweep.enabled", "true");
         return config;
     }
 
