@@ -38,6 +38,13 @@ public interface FallbackConfig {
     /** The SNS {@code AWS.SNS.SMS.SenderID} of fallback SMS ({@code FALLBACK_SMS_SENDER_ID}); none: the carrier's default. */
     Optional<String> smsSenderId();
 
+    /**
+     * The wait after a channel's first failed hand-over ({@code FALLBACK_FIRST_RETRY}); it doubles with each
+     * further failure, up to an hour.
+     */
+    @WithDefault("PT30S")
+    Duration firstRetry();
+
     /** Hand-over attempts per channel before the message is {@code FALLBACK_FAILED} ({@code FALLBACK_MAX_ATTEMPTS}). */
     @WithDefault("10")
     int maxAttempts();

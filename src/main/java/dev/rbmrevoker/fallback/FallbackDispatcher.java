@@ -41,7 +41,6 @@ public class FallbackDispatcher {
     private static final Logger LOG = Logger.getLogger(FallbackDispatcher.class);
     /** How long a claimed hand-over may take before another dispatcher may retry it. */
     static final Duration CLAIM_LEASE = Duration.ofMinutes(2);
-    static final Duration FIRST_RETRY = Duration.ofSeconds(30);
     static final Duration LONGEST_RETRY = Duration.ofHours(1);
 
     private final MessageStore store;
@@ -49,6 +48,7 @@ public class FallbackDispatcher {
     private final Map<Channel, FallbackChannel> channels = new EnumMap<>(Channel.class);
     private final Clock clock;
     private final int maxAttempts;
+    private final Duration firstRetry;
     private final Metrics metrics;
 
     public FallbackDispatcher(MessageStore store, MessageUpdater updater, Instance<FallbackChannel> channels,
@@ -58,6 +58,10 @@ public class FallbackDispatcher {
         channels.forEach(channel -> this.channels.put(channel.channel(), channel));
         this.clock = clock;
         this.maxAttempts = config.maxAttempts();
+        this.firstRetry = config.firstRetry();
+        if (firstRetry.isNegative() || firstRetry.isZero()) {
+            throw new IllegalStateException("FALLBACK_FIRST_RETRY must be positive, is " + firstRetry);
+        }
         this.metrics = metrics;
     }
 
@@ -252,13 +256,13 @@ public class FallbackDispatcher {
                 : new ChannelDelivery(ChannelState.PENDING, attempt, null, reason);
     }
 
-    /** Exponential backoff between attempts: 30 s, 1 min, 2 min ... at most an hour. */
-    static Instant nextAttempt(ChannelDelivery delivery, Instant now) {
+    /** Exponential backoff between attempts: FALLBACK_FIRST_RETRY (30 s), then doubling, at most an hour. */
+    private Instant nextAttempt(ChannelDelivery delivery, Instant now) {
         if (delivery.state() != ChannelState.PENDING) {
             return null;
         }
         int doublings = Math.min(Math.max(delivery.attempts() - 1, 0), 20);
-        Duration wait = FIRST_RETRY.multipliedBy(1L << doublings);
+        Duration wait = firstRetry.multipliedBy(1L << doublings);
         return now.plus(wait.compareTo(LONGEST_RETRY) > 0 ? LONGEST_RETRY : wait);
     }
 

@@ -40,6 +40,8 @@ public class ChaosProfile implements QuarkusTestProfile {
         config.put("lifecycle.call-budget", "PT2S");
         // A publish starts only when the budget covers FALLBACK_SMS_TIMEOUT, which must be shorter than it.
         config.put("fallback.sms-timeout", "PT1S");
+        // Failed hand-overs are retried within the run, so that a second SMS would show before it ends.
+        config.put("fallback.first-retry", "PT5S");
         config.put("rbm.read-timeout", "PT0.5S");
         config.put("rbm.retry.initial-backoff", "PT0.05S");
         config.put("rbm.retry.max-backoff", "PT0.3S");

@@ -112,8 +112,9 @@ class ChaosTest {
     /** Faults go on this long after the last message is created. */
     private static final Duration CHAOS_AFTER_CREATION = Duration.ofSeconds(6);
     /**
-     * SNS and callback faults stop this long after the start: a failed hand-over is retried 30 s later
-     * (FallbackDispatcher), and the run waits for those retries, so that a second SMS would show.
+     * SNS and callback faults stop this long after the start: a failed hand-over is retried 5 s later, then
+     * 10, 20 (FALLBACK_FIRST_RETRY in ChaosProfile), and the run waits for those retries, so that a second
+     * SMS would show.
      */
     private static final Duration FALLBACK_FAULTS = Duration.ofSeconds(14);
     /** How long one sweep may take; the sweep threads start the next one right after, so this bounds a tick. */

@@ -20,6 +20,11 @@ record TestConfig(
             Optional<String> secretAccessKey) implements Sms {
     }
 
+    @Override
+    public Duration firstRetry() {
+        return Duration.ofSeconds(30);
+    }
+
     static TestConfig none() {
         return new TestConfig(Optional.empty(), Optional.empty(), Duration.ofSeconds(5), false, Optional.empty(),
                 10, true, new TestSms(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()),

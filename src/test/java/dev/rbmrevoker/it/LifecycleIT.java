@@ -47,7 +47,8 @@ class LifecycleIT {
     public static class ShortConfirmWindow implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("lifecycle.revoke-confirm-window", "PT1S");
+            // The packaged function serves the sweep too here, as the deployed SweepFunction does.
+            return Map.of("lifecycle.revoke-confirm-window", "PT1S", "sweep.enabled", "true");
         }
     }
 
