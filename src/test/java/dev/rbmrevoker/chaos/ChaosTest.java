@@ -90,7 +90,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <li>{@code ./mvnw -B test -Dtest=ChaosTest}: the fixed CI seeds {@link #CI_SEEDS}, the default in
  * {@code ./mvnw verify} too, so the suite gives the same plans on every run;
  * <li>{@code -Dchaos.seed=random -Dchaos.runs=20}: twenty fresh seeds, each printed with its replay command;
- * <li>{@code -Dchaos.seed=889223286446}: one seed again; {@code -Dchaos.messages=2000} scales any of them.
+ * <li>{@code -Dchaos.seed=889223286446} (or several, comma-separated): those seeds again;
+ * {@code -Dchaos.messages=2000} scales any of them.
  * </ul>
  * A seed fixes the plan (which messages, when, what happens to them, which faults); the threads'
  * interleaving is the machine's, so a replay repeats the plan, not the exact schedule.
@@ -177,6 +178,8 @@ class ChaosTest {
     private final AtomicInteger crashesAged = new AtomicInteger();
     /** Per message, when a DELIVERED event was first handed to the service (late under load: a busy harness lags). */
     private final Map<String, Instant> deliveryHandedOver = new ConcurrentHashMap<>();
+    /** Per message, when the plan's own TTL_EXPIRATION_REVOKED was first handed to the service. */
+    private final Map<String, Instant> expiryHandedOver = new ConcurrentHashMap<>();
 
     /** What the seed decided for one message. */
     private record Plan(int index, String id, Kind kind, String phone, long createAtMs, long deadlineAfterMs,
@@ -191,7 +194,7 @@ class ChaosTest {
 
     private enum Kind { SEND, TRACK, UNREACHABLE }
 
-    /** The seeds to run: the CI seeds, {@code chaos.runs} random ones, or the one given. */
+    /** The seeds to run: the CI seeds, {@code chaos.runs} random ones, or the ones given (comma-separated). */
     static LongStream seeds() {
         String given = System.getProperty("chaos.seed", "").trim();
         if (given.isEmpty()) {
@@ -201,7 +204,7 @@ class ChaosTest {
             SecureRandom random = new SecureRandom();
             return LongStream.generate(() -> random.nextLong() & Long.MAX_VALUE).limit(Integer.getInteger("chaos.runs", 1));
         }
-        return LongStream.of(Long.parseLong(given));
+        return Arrays.stream(given.split(",")).mapToLong(seed -> Long.parseLong(seed.trim()));
     }
 
     @ParameterizedTest(name = "seed {0}")
@@ -628,6 +631,7 @@ class ChaosTest {
                 : List.of("TTL_EXPIRATION_REVOKED", "DELIVERED");
         for (String type : types) {
             try {
+                (type.equals("DELIVERED") ? deliveryHandedOver : expiryHandedOver).putIfAbsent(plan.id(), Instant.now());
                 applyRetried(new RbmEvent(type, "race-" + type + "-" + plan.id(), plan.id(), plan.phone(), AGENT),
                         "race-env-" + type + "-" + plan.id(), outcomes);
             } catch (RuntimeException e) {
@@ -758,6 +762,21 @@ class ChaosTest {
         return m.history().stream().anyMatch(e -> e.event().equals(event));
     }
 
+    /** Gave up revoking, and no revoke through the API re-armed it since (API.md, "Refused revokes"). */
+    private static boolean gaveUpForGood(Message m) {
+        int lastGaveUp = -1;
+        int lastAsked = -1;
+        for (int i = 0; i < m.history().size(); i++) {
+            HistoryEntry e = m.history().get(i);
+            if (e.event().equals(GAVE_UP)) {
+                lastGaveUp = i;
+            } else if (e.event().equals(MessageState.REVOKING.name()) && e.source() == Source.API) {
+                lastAsked = i;
+            }
+        }
+        return lastGaveUp > lastAsked;
+    }
+
     private void checkOne(Plan plan, Message m, String where, List<RecordedCall> calls, int sms, int callbacks,
             boolean revokedWithoutFallback, Instant now) {
         List<HistoryEntry> history = m.history();
@@ -766,7 +785,7 @@ class ChaosTest {
         // One state, consistent with API.md; nothing owed left undone, and nothing due but what API.md allows.
         Instant overdueBefore = now.minus(TICK.multipliedBy(2));
         boolean refusedBefore = has(m, REFUSED);
-        boolean gaveUp = has(m, GAVE_UP);
+        boolean gaveUp = gaveUpForGood(m);
         switch (m.state()) {
             case PENDING, REVOKING, SENDING -> {
                 if (m.dueAt() == null) {
@@ -922,6 +941,12 @@ class ChaosTest {
         // applied inside the window finds the fallback handed over already, and is kept as a late fact.
         Instant handedOver = deliveryHandedOver.get(m.messageId());
         if (handedOver == null || handedOver.isAfter(honouredAnswer.get().at().plus(CONFIRM_WINDOW).minus(APPLY_TIME))) {
+            return;
+        }
+        // RBM's own expiry, reported first, confirms the revoke with no window (API.md): the fallback then goes,
+        // and the delivery RBM contradicts it with is only recorded.
+        Instant expiry = expiryHandedOver.get(m.messageId());
+        if (expiry != null && expiry.isBefore(handedOver)) {
             return;
         }
         // The plan's own racing events (a made-up TTL_EXPIRATION_REVOKED) or a revoke asking for no fallback
