@@ -9,8 +9,8 @@ import java.util.Objects;
  * write and no read. The change is computed from {@link #message()}, a stand-in of the presumed shape,
  * and {@link MessageStore#transition(Presumption, Message)} applies it only while the stored message
  * matches the stand-in in everything such a change may read: the state, no revoke claim, no uncertain
- * revoke, no failed RBM expiry, room left in the history and the seen events, the event not yet seen,
- * and the due time when one is given. Otherwise the store answers the stored message and the caller
+ * or refused revoke, no failed RBM expiry, room left in the history and the seen events, the event not
+ * yet seen, the due time when one is given, and no change stamped later than this one. Otherwise the store answers the stored message and the caller
  * decides from it, as if it had read it first.
  *
  * <p>Only a change that writes what it decides (state, times, claim, due time, history and seen events)
@@ -25,6 +25,11 @@ public record Presumption(String messageId, MessageState state, Instant dueAt, S
     public Presumption {
         Objects.requireNonNull(messageId, "messageId");
         Objects.requireNonNull(state, "state");
+    }
+
+    /** A change of a message presumed in {@code state}, whatever its due time. */
+    public static Presumption of(String messageId, MessageState state) {
+        return new Presumption(messageId, state, null, null);
     }
 
     /** A webhook event for a message presumed in {@code state}. */

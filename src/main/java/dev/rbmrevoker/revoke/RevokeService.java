@@ -75,7 +75,26 @@ public class RevokeService {
 
     /** A revoke asked for through the API. */
     public RevokeResult revoke(RevokeCommand command) {
-        Optional<Message> stored = store.get(command.messageId());
+        Optional<Message> stored;
+        if (Boolean.TRUE.equals(command.fallback())) {
+            // Asking for a fallback needs the message's channels first.
+            stored = store.get(command.messageId());
+        } else {
+            // The common case, a PENDING message: claimed with one conditional write and no read. Without a
+            // fallback flag the revoke hands over whatever fallback the message asked for.
+            Instant started = clock.instant();
+            Presumption presumed = Presumption.of(command.messageId(), MessageState.PENDING);
+            Message claim = presumed.message().claimRevoke(FallbackReason.REVOKED_ON_REQUEST, command.fallback() == null,
+                    timing.lease(), Source.API, started);
+            TransitionResult result = store.transition(presumed, claim);
+            if (result instanceof TransitionResult.Applied applied) {
+                try (MessageLog log = MessageLog.of(applied.message().messageId(), applied.message().agentId())) {
+                    return revokeClaimed(applied.message(), FallbackReason.REVOKED_ON_REQUEST, Source.API, callBudget,
+                            started);
+                }
+            }
+            stored = ((TransitionResult.Conflict) result).current();
+        }
         if (stored.isEmpty() && command.phoneNumber() == null) {
             return new RevokeResult.NotFound();
         }

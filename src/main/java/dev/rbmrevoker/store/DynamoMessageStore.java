@@ -128,8 +128,15 @@ public class DynamoMessageStore implements MessageStore {
         List<String> condition = new ArrayList<>();
         condition.add(update.name(MessagesTable.STATE) + " = " + update.value(AttributeValue.fromS(presumed.state().name())));
         for (String absent : List.of(MessageItemMapper.CLAIM, MessageItemMapper.REVOKE_UNCERTAIN,
-                MessageItemMapper.RBM_EXPIRY_FAILED)) {
+                MessageItemMapper.REVOKE_REFUSALS, MessageItemMapper.RBM_EXPIRY_FAILED)) {
             condition.add("attribute_not_exists(" + update.name(absent) + ")");
+        }
+        if (!to.updatedAt().equals(presumed.message().updatedAt())) {
+            // Nothing changed the message after the time this change is stamped with: a message that left the
+            // presumed shape and came back to it meanwhile (a claim released) is decided afresh, and history
+            // stays in time order.
+            condition.add(update.name(MessageItemMapper.UPDATED_AT) + " <= "
+                    + update.value(MessageItemMapper.n(to.updatedAt())));
         }
         if (presumed.dueAt() != null) {
             condition.add(update.name(MessagesTable.DUE_AT) + " = " + update.value(MessageItemMapper.n(presumed.dueAt())));

@@ -828,18 +828,30 @@ class MessageTest {
     class Bookkeeping {
 
         @Test
-        void historyKeepsOnlyTheNewest50AndCountsTheDropped() {
+        void historyKeepsOnlyTheNewest20AndCountsTheDropped_whileFactsTheRulesNeedStay() {
             Message message = pending(); // 1 entry: TRACKED at T0
             for (int i = 1; i <= 60; i++) {
                 message = message.ttlRevokeFailed(Source.WEBHOOK, at(i));
             }
 
             assertEquals(Message.HISTORY_LIMIT, message.history().size());
-            assertEquals(50, message.history().size());
-            assertEquals(11, message.historyDropped());
-            assertEquals(at(11), message.history().get(0).at(), "the oldest kept");
+            assertEquals(20, message.history().size());
+            assertEquals(41, message.historyDropped());
+            assertEquals(at(41), message.history().get(0).at(), "the oldest kept");
             assertEquals(at(60), last(message).at(), "the newest kept");
             assertFalse(events(message).contains("TRACKED"));
+        }
+
+        @Test
+        void rbmsFailedExpiry_isRemembered_afterItsHistoryEntryWasDropped() {
+            Message message = pending().ttlRevokeFailed(Source.WEBHOOK, at(1));
+            for (int i = 2; i <= 40; i++) {
+                message = message.claimRevoke(FallbackReason.DEADLINE_PASSED, true, Duration.ofMinutes(2), Source.SWEEP,
+                        at(i)).releaseRevoke("RBM unavailable", false, Source.SWEEP, at(i));
+            }
+
+            assertFalse(events(message).contains("TTL_EXPIRATION_REVOKE_FAILED"), "dropped from the history");
+            assertTrue(message.rbmExpiryFailed(), "a late 404 is still read as delivered");
         }
 
         @Test

@@ -133,6 +133,24 @@ class PresumedTransitionTest {
     }
 
     @Test
+    void aClaimStampedBeforeTheMessagesLastChange_isNotApplied_evenWhenTheMessageLooksAsPresumedAgain() {
+        Message stored = store.create(Messages.pending(NOW.minusSeconds(600), NOW.minusSeconds(1)));
+        Presumption due = Presumption.ofDue(stored.messageId(), MessageState.PENDING, stored.dueAt());
+        Message lateClaim = due.message().claimRevoke(FallbackReason.DEADLINE_PASSED, true, Duration.ofMinutes(2),
+                Source.SWEEP, NOW);
+        // Meanwhile another sweep claimed it, RBM failed, and it was released: PENDING and due as before.
+        Message claimed = applied(store.transition(stored, stored.claimRevoke(FallbackReason.DEADLINE_PASSED, true,
+                Duration.ofMinutes(2), Source.SWEEP, NOW.plusMillis(100))));
+        Message released = applied(store.transition(claimed, claimed.releaseRevoke("RBM unavailable", false,
+                Source.SWEEP, NOW.plusMillis(300))));
+        assertEquals(stored.dueAt(), released.dueAt());
+
+        TransitionResult result = store.transition(due, lateClaim);
+
+        assertEquals(released, assertInstanceOf(TransitionResult.Conflict.class, result).current().orElseThrow());
+    }
+
+    @Test
     void aReplayedEvent_isNotAppliedTwice() {
         Message stored = store.create(Messages.pending(NOW, NOW.plusSeconds(600)));
         Message seen = applied(store.transition(stored, stored.withSeenEvent("event-4")));
