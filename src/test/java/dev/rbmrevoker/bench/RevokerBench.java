@@ -452,8 +452,10 @@ class RevokerBench {
                             + " B", f(stored / 2048.0), "<= 2 KB", stored <= 2048);
                     if (bytes == 200) {
                         lifecycleRow("send -> delivered -> read (HTTP send, DELIVERED and READ webhooks)", read, 4);
-                        lifecycleRow("send -> revoked by the sweep at the deadline -> SMS + callback", swept, 6);
-                        lifecycleRow("send -> revoked on request (POST .../revoke) -> SMS + callback", onRequest, 6);
+                        lifecycleRow("send -> revoked by the sweep at the deadline -> SMS + callback (the next sweep,"
+                                + " after REVOKE_CONFIRM_WINDOW)", swept, 6);
+                        lifecycleRow("send -> revoked on request (POST .../revoke) -> SMS + callback (a sweep, after "
+                                + "REVOKE_CONFIRM_WINDOW)", onRequest, 6);
                     }
                     notes.add(size + ": delivered -> read " + read.wru() + " WRU " + read.traces + "; revoked by the"
                             + " sweep " + swept.wru() + " WRU " + swept.traces + "; on request " + onRequest.wru()
@@ -496,7 +498,8 @@ class RevokerBench {
         }
     }
 
-    static Lifecycle lifecycle(String id, String how, String state) {
+    /** The meter's figures since its reset; the final state is read after them, so that read is not counted. */
+    Lifecycle lifecycle(String id, String how) {
         Map<String, Long> requests = new java.util.TreeMap<>();
         long failed = 0;
         for (Map.Entry<String, CapacityMeter.Tally> e : CapacityMeter.snapshot().entrySet()) {
@@ -505,14 +508,15 @@ class RevokerBench {
         }
         List<WriteTrace> all = CapacityMeter.traces();
         List<WriteTrace> mine = all.stream().filter(t -> t.id().equals(id)).toList();
-        return new Lifecycle(id, how, state, requests, failed, CapacityMeter.units(WRITES),
-                CapacityMeter.units("GetItem", "Query"), mine, all.size() - mine.size());
+        double localW = CapacityMeter.units(WRITES);
+        double localR = CapacityMeter.units("GetItem", "Query");
+        return new Lifecycle(id, how, state(id), requests, failed, localW, localR, mine, all.size() - mine.size());
     }
 
     void lifecycleRow(String name, Lifecycle l, int maxWrites) {
         boolean met = l.writes() <= maxWrites && l.itemReads() == 0;
-        String reads = l.itemReads() + " reads" + (l.queries() > 0 ? " (+ the tick's " + l.queries()
-                + " due-index Queries, one per shard, shared by every item due in it)" : "");
+        String reads = l.itemReads() + " reads" + (l.queries() > 0 ? " (+ " + l.queries() + " due-index Queries: "
+                + "one per shard and sweep tick, shared by every item due in that tick)" : "");
         BenchTable.add("f. DynamoDB requests per lifecycle, " + name + "; " + l.how + ", ends " + l.state
                 + " (200-byte message)", l.writes() + " writes + " + reads + " [" + l.counts()
                 + (l.failed > 0 ? "; " + l.failed + " failed" : "") + (l.otherItems > 0 ? "; " + l.otherItems
@@ -529,16 +533,21 @@ class RevokerBench {
         int sent = send(id, bytes, "PT10M");
         int delivered = webhook(signer.userEvent(RevokerResource.AGENT, PHONE, "DELIVERED", id, Instant.now()));
         int read = webhook(signer.userEvent(RevokerResource.AGENT, PHONE, "READ", id, Instant.now()));
-        return lifecycle(id, "HTTP " + sent + ", webhooks " + delivered + " and " + read, state(id));
+        return lifecycle(id, "HTTP " + sent + ", webhooks " + delivered + " and " + read);
     }
 
+    /**
+     * Revoked by a sweep at its deadline; the fallback goes once REVOKE_CONFIRM_WINDOW has passed with no
+     * delivery reported, which the next sweep does (this one waits for it within its lookahead).
+     */
     Lifecycle revokedBySweep(int bytes) throws Exception {
         String id = UUID.randomUUID().toString();
         CapacityMeter.reset();
         int sent = send(id, bytes, "PT2S");
-        SweepSummary s = sweeper.sweep(Duration.ofSeconds(40));
-        return lifecycle(id, "HTTP " + sent + ", one sweep: revoked " + s.revoked() + ", fallen back " + s.fallenBack(),
-                state(id));
+        SweepSummary revoke = sweeper.sweep(Duration.ofSeconds(40));
+        SweepSummary handOver = sweeper.sweep(Duration.ofSeconds(40));
+        return lifecycle(id, "HTTP " + sent + ", a sweep revoked " + revoke.revoked() + ", the next fell back "
+                + handOver.fallenBack());
     }
 
     Lifecycle revokedOnRequest(int bytes) throws Exception {
@@ -547,7 +556,9 @@ class RevokerBench {
         int sent = send(id, bytes, "PT10M");
         int revoked = status(HttpRequest.newBuilder(URI.create(appUrl("/v1/messages/" + id + "/revoke")))
                 .POST(HttpRequest.BodyPublishers.noBody()).build());
-        return lifecycle(id, "HTTP " + sent + ", revoke " + revoked, state(id));
+        SweepSummary handOver = sweeper.sweep(Duration.ofSeconds(40));
+        return lifecycle(id, "HTTP " + sent + ", revoke " + revoked + ", then a sweep fell back "
+                + handOver.fallenBack());
     }
 
     String state(String id) {
@@ -661,9 +672,12 @@ class RevokerBench {
         BenchTable.add("d. lateness revokedAt - deadline: " + size + (unsettled > 0 ? ", " + unsettled + " unsettled!" : ""),
                 "p50 " + rv.p50 + " ms, p99 " + rv.p99 + " ms, max " + rv.max + " ms", "limit 2,000 ms",
                 "p99/limit " + f(rv.p99 / 2000.0), "p99 <= 2 s", rv.p99 <= 2000 && unsettled == 0);
-        BenchTable.add("d. lateness fallback sentAt - deadline (callback)", "p50 " + fb.p50 + " ms, p99 " + fb.p99
-                + " ms, max " + fb.max + " ms", "limit 2,000 ms", "p99/limit " + f(fb.p99 / 2000.0), "p99 <= 2 s",
-                fb.p99 <= 2000 && unsettled == 0);
+        // Not one of issue 13's targets: after RBM's 200 the fallback waits REVOKE_CONFIRM_WINDOW for a
+        // contradicting delivery, and a later sweep tick hands it over.
+        BenchTable.add("d. lateness fallback sentAt - deadline (callback; info: it waits REVOKE_CONFIRM_WINDOW after"
+                + " the revoke, then a later tick hands it over)", "p50 " + fb.p50 + " ms, p99 " + fb.p99
+                + " ms, max " + fb.max + " ms", "revoke p99 " + rv.p99 + " ms", "p99 - revoke p99 " + (fb.p99 - rv.p99)
+                + " ms", "info (no target)", null);
     }
 
     record Pct(long p50, long p99, long max) {
