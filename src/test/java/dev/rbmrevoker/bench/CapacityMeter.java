@@ -1,9 +1,11 @@
 package dev.rbmrevoker.bench;
 
+import dev.rbmrevoker.store.MessagesTable;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
 import software.amazon.awssdk.core.SdkRequest;
@@ -11,6 +13,8 @@ import software.amazon.awssdk.core.SdkResponse;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
@@ -27,24 +31,30 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
 /**
- * Benchmark only: asks DynamoDB for the consumed capacity of every call ({@code ReturnConsumedCapacity
- * TOTAL}) and adds it up per operation, with the items Query read. Registered on the application's client
- * through {@code quarkus.dynamodb.interceptors} by {@link BenchProfile}, and on clients the bench builds.
- * A conditional write that fails still consumes capacity on AWS; the SDK then throws and no response is
- * seen, so such calls are counted but their capacity is not.
+ * Benchmark only: counts every DynamoDB request per operation, asks DynamoDB for the consumed capacity of
+ * each ({@code ReturnConsumedCapacity TOTAL}) and adds it up, with the items Query read. Registered on the
+ * application's client through {@code quarkus.dynamodb.interceptors} by {@link BenchProfile}. A conditional
+ * write that fails still costs a request (and capacity on AWS); the SDK then throws and no response is
+ * seen, so such calls are counted (and counted as failed) but their capacity is not.
+ *
+ * <p>While {@link #traceWrites} is on, every item write is bracketed by a consistent GetItem of the same
+ * item on a separate client (not counted), so that the bench can price it by AWS's rules ({@link WriteTrace}).
  */
 public class CapacityMeter implements ExecutionInterceptor {
 
     /** Per operation: calls, capacity units, Query items read (Count) and scanned. */
     public static final class Tally {
+        /** Requests sent, failed or not. */
         public final LongAdder calls = new LongAdder();
+        /** Requests that ended in an exception (a failed condition, a throttle...). */
+        public final LongAdder failed = new LongAdder();
         public final DoubleAdder units = new DoubleAdder();
         public final LongAdder items = new LongAdder();
         public final LongAdder scanned = new LongAdder();
 
         @Override
         public String toString() {
-            return "calls=" + calls.sum() + " units=" + units.sum() + " items=" + items.sum()
+            return "calls=" + calls.sum() + " failed=" + failed.sum() + " units=" + units.sum() + " items=" + items.sum()
                     + " scanned=" + scanned.sum();
         }
     }
@@ -52,10 +62,44 @@ public class CapacityMeter implements ExecutionInterceptor {
     private static final Map<String, Tally> TALLIES = new ConcurrentHashMap<>();
     /** Set when no response carried a ConsumedCapacity although one was asked for. */
     private static final LongAdder MISSING = new LongAdder();
+    private static final List<WriteTrace> TRACES = new CopyOnWriteArrayList<>();
+    private static final ThreadLocal<Map<String, AttributeValue>> BEFORE = new ThreadLocal<>();
+    private static volatile DynamoDbClient tracer;
+    private static volatile String tracedTable;
+
+    /** Starts bracketing the item writes to {@code table} with reads on {@code reader} (a client without this meter). */
+    public static void traceWrites(DynamoDbClient reader, String table) {
+        tracedTable = table;
+        tracer = reader;
+    }
+
+    public static void stopTracing() {
+        tracer = null;
+    }
+
+    /** The writes traced since the last {@link #reset}, in order. */
+    public static List<WriteTrace> traces() {
+        return List.copyOf(TRACES);
+    }
+
+    /** Requests of the given operations (e.g. "UpdateItem"), failed or not. */
+    public static long requests(String... operations) {
+        long sum = 0;
+        for (String op : operations) {
+            sum += calls(op);
+        }
+        return sum;
+    }
+
+    public static long failed(String op) {
+        Tally t = TALLIES.get(op);
+        return t == null ? 0 : t.failed.sum();
+    }
 
     public static void reset() {
         TALLIES.clear();
         MISSING.reset();
+        TRACES.clear();
     }
 
     public static Map<String, Tally> snapshot() {
@@ -91,6 +135,69 @@ public class CapacityMeter implements ExecutionInterceptor {
     }
 
     @Override
+    public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+        String op = operation(context.request());
+        TALLIES.computeIfAbsent(op, k -> new Tally()).calls.increment();
+        String id = tracedId(context.request());
+        if (id != null) {
+            BEFORE.set(read(id));
+        }
+    }
+
+    @Override
+    public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
+        TALLIES.computeIfAbsent(operation(context.request()), k -> new Tally()).failed.increment();
+        trace(context.request(), false);
+    }
+
+    private static String operation(SdkRequest request) {
+        return request.getClass().getSimpleName().replace("Request", "");
+    }
+
+    /** The message id of an item write to the traced table while tracing, else null. */
+    private static String tracedId(SdkRequest r) {
+        if (tracer == null) {
+            return null;
+        }
+        Map<String, AttributeValue> key = null;
+        String table = null;
+        if (r instanceof PutItemRequest p) {
+            key = p.item();
+            table = p.tableName();
+        } else if (r instanceof UpdateItemRequest u) {
+            key = u.key();
+            table = u.tableName();
+        } else if (r instanceof DeleteItemRequest d) {
+            key = d.key();
+            table = d.tableName();
+        }
+        if (key == null || !table.equals(tracedTable) || !key.containsKey(MessagesTable.MESSAGE_ID)) {
+            return null;
+        }
+        return key.get(MessagesTable.MESSAGE_ID).s();
+    }
+
+    private static Map<String, AttributeValue> read(String id) {
+        DynamoDbClient reader = tracer;
+        if (reader == null) {
+            return null;
+        }
+        GetItemResponse r = reader.getItem(g -> g.tableName(tracedTable).consistentRead(true)
+                .key(Map.of(MessagesTable.MESSAGE_ID, AttributeValue.fromS(id))));
+        return r.hasItem() && !r.item().isEmpty() ? r.item() : null;
+    }
+
+    private static void trace(SdkRequest request, boolean succeeded) {
+        String id = tracedId(request);
+        if (id == null) {
+            return;
+        }
+        Map<String, AttributeValue> before = BEFORE.get();
+        BEFORE.remove();
+        TRACES.add(new WriteTrace(operation(request), id, before, read(id), succeeded));
+    }
+
+    @Override
     public SdkRequest modifyRequest(Context.ModifyRequest context, ExecutionAttributes attributes) {
         SdkRequest r = context.request();
         ReturnConsumedCapacity total = ReturnConsumedCapacity.TOTAL;
@@ -115,7 +222,7 @@ public class CapacityMeter implements ExecutionInterceptor {
         SdkResponse response = context.response();
         String op = response.getClass().getSimpleName().replace("Response", "");
         Tally t = TALLIES.computeIfAbsent(op, k -> new Tally());
-        t.calls.increment();
+        trace(context.request(), true);
         ConsumedCapacity capacity = null;
         if (response instanceof QueryResponse q) {
             capacity = q.consumedCapacity();
