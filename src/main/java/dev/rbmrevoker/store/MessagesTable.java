@@ -1,6 +1,5 @@
 package dev.rbmrevoker.store;
 
-import java.util.List;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
@@ -63,24 +62,21 @@ public final class MessagesTable {
     }
 
     public static GlobalSecondaryIndex dueIndex() {
-        return GlobalSecondaryIndex.builder()
-                .indexName(DUE_INDEX)
-                .keySchema(key(DUE_SHARD, KeyType.HASH), key(DUE_AT, KeyType.RANGE))
-                .projection(Projection.builder()
-                        .projectionType(ProjectionType.INCLUDE)
-                        .nonKeyAttributes(List.of(STATE, KIND))
-                        .build())
-                .build();
+        return dueIndex(DUE_INDEX, STATE, KIND);
     }
 
     /** The first releases' due index, for tests of a deployment moving over. */
     public static GlobalSecondaryIndex legacyDueIndex() {
+        return dueIndex(LEGACY_DUE_INDEX, STATE, VERSION, KIND);
+    }
+
+    private static GlobalSecondaryIndex dueIndex(String name, String... projected) {
         return GlobalSecondaryIndex.builder()
-                .indexName(LEGACY_DUE_INDEX)
+                .indexName(name)
                 .keySchema(key(DUE_SHARD, KeyType.HASH), key(DUE_AT, KeyType.RANGE))
                 .projection(Projection.builder()
                         .projectionType(ProjectionType.INCLUDE)
-                        .nonKeyAttributes(List.of(STATE, VERSION, KIND))
+                        .nonKeyAttributes(projected)
                         .build())
                 .build();
     }

@@ -1,9 +1,7 @@
 package dev.rbmrevoker.bench;
 
-import com.amazonaws.services.lambda.runtime.ClientContext;
-import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.LambdaLogger;
+import dev.rbmrevoker.testing.LambdaContext;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.lang.reflect.Method;
@@ -32,7 +30,8 @@ public final class LambdaJvmDriver {
                 Context.class);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (InputStream in = Files.newInputStream(Path.of(args[1]))) {
-            handle.invoke(handler, in, out, context());
+            handle.invoke(handler, in, out,
+                    new LambdaContext("bench", "bench-request-1", System.currentTimeMillis() + 29_000));
         }
         String rss = Files.readAllLines(Path.of("/proc/self/status")).stream()
                 .filter(l -> l.startsWith("VmRSS:")).findFirst().orElse("VmRSS: -1 kB")
@@ -42,75 +41,5 @@ public final class LambdaJvmDriver {
         System.out.flush();
         System.in.read();
         System.exit(0);
-    }
-
-    private static Context context() {
-        long deadline = System.currentTimeMillis() + 29_000;
-        return new Context() {
-            @Override
-            public String getAwsRequestId() {
-                return "bench-request-1";
-            }
-
-            @Override
-            public String getLogGroupName() {
-                return "bench";
-            }
-
-            @Override
-            public String getLogStreamName() {
-                return "bench";
-            }
-
-            @Override
-            public String getFunctionName() {
-                return "bench";
-            }
-
-            @Override
-            public String getFunctionVersion() {
-                return "$LATEST";
-            }
-
-            @Override
-            public String getInvokedFunctionArn() {
-                return "arn:aws:lambda:us-east-1:000000000000:function:bench";
-            }
-
-            @Override
-            public CognitoIdentity getIdentity() {
-                return null;
-            }
-
-            @Override
-            public ClientContext getClientContext() {
-                return null;
-            }
-
-            @Override
-            public int getRemainingTimeInMillis() {
-                return (int) Math.max(0, deadline - System.currentTimeMillis());
-            }
-
-            @Override
-            public int getMemoryLimitInMB() {
-                return 1024;
-            }
-
-            @Override
-            public LambdaLogger getLogger() {
-                return new LambdaLogger() {
-                    @Override
-                    public void log(String message) {
-                        System.err.println(message);
-                    }
-
-                    @Override
-                    public void log(byte[] message) {
-                        System.err.println(new String(message, StandardCharsets.UTF_8));
-                    }
-                };
-            }
-        };
     }
 }

@@ -834,15 +834,19 @@ class RevokerBench {
     /** The driver's class files alone (the test class path would bring test configuration along). */
     static Path driverClasses() throws Exception {
         Path target = Path.of("target", "bench", "driver").toAbsolutePath();
-        Path pkg = target.resolve("dev/rbmrevoker/bench");
-        Files.createDirectories(pkg);
-        Path classes = Path.of("target", "test-classes", "dev", "rbmrevoker", "bench");
-        try (Stream<Path> files = Files.list(classes)) {
-            for (Path c : files.filter(p -> p.getFileName().toString().startsWith("LambdaJvmDriver")).toList()) {
-                Files.copy(c, pkg.resolve(c.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        copyClasses("dev/rbmrevoker/bench", "LambdaJvmDriver", target);
+        copyClasses("dev/rbmrevoker/testing", "LambdaContext", target);
+        return target;
+    }
+
+    private static void copyClasses(String pkg, String prefix, Path target) throws Exception {
+        Path to = target.resolve(pkg);
+        Files.createDirectories(to);
+        try (Stream<Path> files = Files.list(Path.of("target", "test-classes").resolve(pkg))) {
+            for (Path c : files.filter(p -> p.getFileName().toString().startsWith(prefix)).toList()) {
+                Files.copy(c, to.resolve(c.getFileName()), StandardCopyOption.REPLACE_EXISTING);
             }
         }
-        return target;
     }
 
     // ------------------------------------------------------------------ helpers

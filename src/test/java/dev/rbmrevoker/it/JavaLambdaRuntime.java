@@ -1,10 +1,7 @@
 package dev.rbmrevoker.it;
 
-import com.amazonaws.services.lambda.runtime.ClientContext;
-import com.amazonaws.services.lambda.runtime.CognitoIdentity;
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import dev.rbmrevoker.testing.LambdaContext;
 import io.quarkus.runtime.Quarkus;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -66,7 +63,8 @@ public final class JavaLambdaRuntime {
             String deadline = next.getHeaderField("Lambda-Runtime-Deadline-Ms");
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             try {
-                handler.handleRequest(new ByteArrayInputStream(event), out, context(requestId, deadline));
+                handler.handleRequest(new ByteArrayInputStream(event), out,
+                        new LambdaContext("it", requestId, deadline == null ? 0 : Long.parseLong(deadline)));
                 post(base + requestId + "/response", out.toByteArray());
             } catch (RuntimeException | IOException e) {
                 e.printStackTrace();
@@ -86,76 +84,5 @@ public final class JavaLambdaRuntime {
         }
         post.getInputStream().readAllBytes();
         post.disconnect();
-    }
-
-    /** What the managed runtime passes; the remaining time comes from the event's deadline, when it has one. */
-    private static Context context(String requestId, String deadlineHeader) {
-        long deadline = deadlineHeader == null ? 0 : Long.parseLong(deadlineHeader);
-        return new Context() {
-            @Override
-            public String getAwsRequestId() {
-                return requestId;
-            }
-
-            @Override
-            public String getLogGroupName() {
-                return "it";
-            }
-
-            @Override
-            public String getLogStreamName() {
-                return "it";
-            }
-
-            @Override
-            public String getFunctionName() {
-                return "it";
-            }
-
-            @Override
-            public String getFunctionVersion() {
-                return "$LATEST";
-            }
-
-            @Override
-            public String getInvokedFunctionArn() {
-                return "arn:aws:lambda:us-east-1:000000000000:function:it";
-            }
-
-            @Override
-            public CognitoIdentity getIdentity() {
-                return null;
-            }
-
-            @Override
-            public ClientContext getClientContext() {
-                return null;
-            }
-
-            @Override
-            public int getRemainingTimeInMillis() {
-                return (int) Math.max(Integer.MIN_VALUE, deadline - System.currentTimeMillis());
-            }
-
-            @Override
-            public int getMemoryLimitInMB() {
-                return 1024;
-            }
-
-            @Override
-            public LambdaLogger getLogger() {
-                return new LambdaLogger() {
-                    @Override
-                    public void log(String message) {
-                        System.err.println(message);
-                    }
-
-                    @Override
-                    public void log(byte[] message) {
-                        System.err.println(new String(message, StandardCharsets.UTF_8));
-                    }
-                };
-            }
-        };
     }
 }

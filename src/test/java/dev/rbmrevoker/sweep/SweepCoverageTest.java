@@ -3,8 +3,6 @@ package dev.rbmrevoker.sweep;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.rbmrevoker.config.LifecycleConfig;
-import dev.rbmrevoker.fallback.FallbackDispatcher;
 import dev.rbmrevoker.local.rbm.Route;
 import dev.rbmrevoker.message.DueCursor;
 import dev.rbmrevoker.message.DuePage;
@@ -16,19 +14,12 @@ import dev.rbmrevoker.message.Presumption;
 import dev.rbmrevoker.message.Messages;
 import dev.rbmrevoker.message.NewMessage;
 import dev.rbmrevoker.message.RbmGateway;
-import dev.rbmrevoker.message.Timing;
 import dev.rbmrevoker.message.TransitionResult;
-import dev.rbmrevoker.revoke.RevokeService;
-import dev.rbmrevoker.send.SendService;
 import dev.rbmrevoker.testing.RevokerResource;
-import dev.rbmrevoker.webhook.ForwardStore;
-import dev.rbmrevoker.webhook.WebhookForwarder;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import dev.rbmrevoker.observe.Metrics;
 import jakarta.inject.Inject;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -45,32 +36,13 @@ import org.junit.jupiter.api.Test;
 class SweepCoverageTest {
 
     @Inject
-    Metrics metrics;
-
-    @Inject
     Sweeper sweeper;
+    @Inject
+    Sweepers sweepers;
     @Inject
     MessageStore store;
     @Inject
     RbmGateway rbm;
-    @Inject
-    ForwardStore forwards;
-    @Inject
-    WebhookForwarder forwarder;
-    @Inject
-    RevokeService revokes;
-    @Inject
-    SendService sends;
-    @Inject
-    FallbackDispatcher fallback;
-    @Inject
-    Timing timing;
-    @Inject
-    Clock clock;
-    @Inject
-    SweepConfig config;
-    @Inject
-    LifecycleConfig lifecycle;
 
     @BeforeEach
     void reset() {
@@ -82,8 +54,7 @@ class SweepCoverageTest {
     void sweep_readsEveryPageOfEveryShard() throws Exception {
         List<String> ids = SweepFixtures.ids(SweepFixtures.pendingAtRbm(store, rbm, 60));
         SmallPages pages = new SmallPages(store, 3);
-        Sweeper paging = new Sweeper(pages, forwards, forwarder, revokes, sends, fallback, timing, clock, config,
-                lifecycle, metrics);
+        Sweeper paging = sweepers.over(pages);
 
         SweepSummary summary = paging.sweep(Duration.ofSeconds(30));
 

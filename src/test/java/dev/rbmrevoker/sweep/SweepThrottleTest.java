@@ -4,25 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.rbmrevoker.config.LifecycleConfig;
-import dev.rbmrevoker.fallback.FallbackDispatcher;
 import dev.rbmrevoker.local.rbm.Fault;
 import dev.rbmrevoker.local.rbm.RecordedCall;
 import dev.rbmrevoker.local.rbm.Route;
 import dev.rbmrevoker.message.MessageStore;
 import dev.rbmrevoker.message.RbmGateway;
-import dev.rbmrevoker.message.Timing;
-import dev.rbmrevoker.observe.Metrics;
-import dev.rbmrevoker.revoke.RevokeService;
-import dev.rbmrevoker.send.SendService;
 import dev.rbmrevoker.testing.RevokerResource;
-import dev.rbmrevoker.webhook.ForwardStore;
-import dev.rbmrevoker.webhook.WebhookForwarder;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -42,29 +33,11 @@ class SweepThrottleTest {
     private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
 
     @Inject
-    Metrics metrics;
+    Sweepers sweepers;
     @Inject
     MessageStore store;
     @Inject
     RbmGateway rbm;
-    @Inject
-    ForwardStore forwards;
-    @Inject
-    WebhookForwarder forwarder;
-    @Inject
-    RevokeService revokes;
-    @Inject
-    SendService sends;
-    @Inject
-    FallbackDispatcher fallback;
-    @Inject
-    Timing timing;
-    @Inject
-    Clock clock;
-    @Inject
-    SweepConfig config;
-    @Inject
-    LifecycleConfig lifecycle;
 
     @BeforeEach
     void reset() {
@@ -77,8 +50,7 @@ class SweepThrottleTest {
         SweepFixtures.pendingAtRbm(store, rbm, 3);
         // Every attempt of the first revoke (RBM_RETRY_MAX_ATTEMPTS, 4) is answered 429.
         RevokerResource.rbm().inject(Route.REVOKE, Fault.tooManyRequests(RETRY_AFTER), 4);
-        Sweeper oneAtATime = new Sweeper(store, forwards, forwarder, revokes, sends, fallback, timing, clock,
-                new OneWorker(config), lifecycle, metrics);
+        Sweeper oneAtATime = sweepers.with(new OneWorker(sweepers.config()));
 
         SweepSummary summary = oneAtATime.sweep(Duration.ofSeconds(30));
 
