@@ -1,5 +1,6 @@
 package dev.rbmrevoker.fallback;
 
+import dev.rbmrevoker.message.Backoff;
 import dev.rbmrevoker.message.Channel;
 import dev.rbmrevoker.message.ChannelDelivery;
 import dev.rbmrevoker.message.ChannelState;
@@ -48,7 +49,7 @@ public class FallbackDispatcher {
     private final Map<Channel, FallbackChannel> channels = new EnumMap<>(Channel.class);
     private final Clock clock;
     private final int maxAttempts;
-    private final Duration firstRetry;
+    private final Backoff retries;
     private final Metrics metrics;
 
     public FallbackDispatcher(MessageStore store, MessageUpdater updater, Instance<FallbackChannel> channels,
@@ -58,10 +59,11 @@ public class FallbackDispatcher {
         channels.forEach(channel -> this.channels.put(channel.channel(), channel));
         this.clock = clock;
         this.maxAttempts = config.maxAttempts();
-        this.firstRetry = config.firstRetry();
+        Duration firstRetry = config.firstRetry();
         if (firstRetry.isNegative() || firstRetry.isZero()) {
             throw new IllegalStateException("FALLBACK_FIRST_RETRY must be positive, is " + firstRetry);
         }
+        this.retries = new Backoff(firstRetry, LONGEST_RETRY);
         this.metrics = metrics;
     }
 
@@ -261,9 +263,7 @@ public class FallbackDispatcher {
         if (delivery.state() != ChannelState.PENDING) {
             return null;
         }
-        int doublings = Math.min(Math.max(delivery.attempts() - 1, 0), 20);
-        Duration wait = firstRetry.multipliedBy(1L << doublings);
-        return now.plus(wait.compareTo(LONGEST_RETRY) > 0 ? LONGEST_RETRY : wait);
+        return now.plus(retries.after(delivery.attempts()));
     }
 
     /** Channels waiting for a hand-over, or whose claimed hand-over outlived its lease. */

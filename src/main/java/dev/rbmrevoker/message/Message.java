@@ -60,7 +60,8 @@ public record Message(
     public static final int SEEN_EVENTS_LIMIT = 20;
     /** The wait after RBM's first refusal of an automatic revoke; it doubles with each further refusal. */
     public static final Duration REVOKE_REFUSED_BACKOFF = Duration.ofMinutes(1);
-    private static final int LONGEST_BACKOFF_DOUBLINGS = 10;
+    private static final Backoff REVOKE_REFUSED = new Backoff(REVOKE_REFUSED_BACKOFF,
+            REVOKE_REFUSED_BACKOFF.multipliedBy(1L << 10));
 
     public Message {
         Objects.requireNonNull(messageId, "messageId");
@@ -231,8 +232,7 @@ public record Message(
         boolean automatic = source != Source.API;
         int refusals = automatic ? revokeRefusals + 1 : 0;
         boolean gaveUp = automatic && refusals >= maxAttempts;
-        int doublings = Math.min(LONGEST_BACKOFF_DOUBLINGS, Math.max(0, refusals - 1));
-        Instant due = gaveUp ? null : later(revokeAt, now.plus(REVOKE_REFUSED_BACKOFF.multipliedBy(1L << doublings)));
+        Instant due = gaveUp ? null : later(revokeAt, now.plus(REVOKE_REFUSED.after(refusals)));
         Builder builder = builder(move.target(), now).claim(null).dueAt(due).revokeRefusals(refusals)
                 .revokeUncertain(revokeUncertain || claimUncertain())
                 .log(new HistoryEntry(now, Fact.REVOKE_REFUSED.name(), source, why));

@@ -1,5 +1,6 @@
 package dev.rbmrevoker.webhook;
 
+import dev.rbmrevoker.message.Backoff;
 import dev.rbmrevoker.observe.Metric;
 import dev.rbmrevoker.observe.Metrics;
 import dev.rbmrevoker.rbm.RbmConfig;
@@ -35,6 +36,7 @@ public class WebhookForwarder {
     static final String SIGNATURE_HEADER = "X-Goog-Signature";
     static final Duration FIRST_RETRY = Duration.ofSeconds(30);
     static final Duration LONGEST_RETRY = Duration.ofHours(1);
+    private static final Backoff BACKOFF = new Backoff(FIRST_RETRY, LONGEST_RETRY);
     /** A retry in progress; another sweep may take it over after this. */
     static final Duration RETRY_LEASE = Duration.ofMinutes(1);
     /** How long a failed forward is retried: RBM's own retry horizon, so the agent never misses less than RBM would. */
@@ -137,8 +139,7 @@ public class WebhookForwarder {
     }
 
     static Duration backoff(int attempt) {
-        Duration wait = FIRST_RETRY.multipliedBy(1L << Math.min(Math.max(attempt - 1, 0), 20));
-        return wait.compareTo(LONGEST_RETRY) > 0 ? LONGEST_RETRY : wait;
+        return BACKOFF.after(attempt);
     }
 
     /** Posts the envelope; returns null on a 2xx, else why it failed. */
