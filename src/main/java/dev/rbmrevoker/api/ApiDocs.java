@@ -39,8 +39,12 @@ final class ApiDocs {
             @Schema(format = "date-time", description = "An instant in the future, at most 15 days ahead; not with ttl")
             String deadline,
             @Schema(example = "PT10M", description = "ISO-8601 duration, at most 15 days; not with deadline") String ttl,
-            FallbackRequest fallback) {
+            FallbackRequest fallback,
+            @Schema(description = CAMPAIGN) String campaign) {
     }
+
+    static final String CAMPAIGN = "A campaign label, 1-64 of A-Z a-z 0-9 . _ -, per agent:"
+            + " POST /v1/campaigns/{campaign}/revoke revokes every undelivered message with it";
 
     static final String TRACK_EXAMPLE = "{\"phoneNumber\": \"+16502530001\", \"ttl\": \"PT10M\","
             + " \"fallback\": {\"callback\": {}}}";
@@ -54,7 +58,16 @@ final class ApiDocs {
             @Schema(example = "PT10M", description = "Not with deadline") String ttl,
             @Schema(format = "date-time", description = "The expiry the agent itself gave RBM, if any: after it, RBM's"
                     + " 404 on a revoke may be its own expiry, settled by FALLBACK_ON_AMBIGUOUS") String rbmExpireTime,
-            FallbackRequest fallback) {
+            FallbackRequest fallback,
+            @Schema(description = CAMPAIGN + "; tracking into a revoked campaign revokes the message at once")
+            String campaign) {
+    }
+
+    @Schema(name = "CampaignRevokeRequest", example = "{\"fallback\": false}",
+            description = "Optional body of a campaign revocation.")
+    record CampaignRevokeRequest(
+            @Schema(description = "Hand revoked messages over to their fallback; default false (content revoked for"
+                    + " being wrong is not sent again as SMS)") Boolean fallback) {
     }
 
     @Schema(name = "RevokeRequest", example = "{\"fallback\": true}",
@@ -76,7 +89,8 @@ final class ApiDocs {
         public RequestBody filterRequestBody(RequestBody requestBody) {
             if (requestBody.getContent() != null && requestBody.getContent().getMediaTypes().values().stream()
                     .anyMatch(media -> media.getSchema() != null && media.getSchema().getRef() != null
-                            && media.getSchema().getRef().endsWith("/RevokeRequest"))) {
+                            && (media.getSchema().getRef().endsWith("/RevokeRequest")
+                                    || media.getSchema().getRef().endsWith("/CampaignRevokeRequest")))) {
                 requestBody.setRequired(false);
             }
             return requestBody;

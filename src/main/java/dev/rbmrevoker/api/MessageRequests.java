@@ -3,6 +3,7 @@ package dev.rbmrevoker.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rbmrevoker.fallback.FallbackDispatcher;
+import dev.rbmrevoker.message.CampaignLabels;
 import dev.rbmrevoker.message.Channel;
 import dev.rbmrevoker.message.Fallback;
 import dev.rbmrevoker.revoke.RevokeCommand;
@@ -32,9 +33,9 @@ class MessageRequests {
     static final Set<String> TRAFFIC_TYPES = Set.of("MESSAGE_TRAFFIC_TYPE_UNSPECIFIED", "AUTHENTICATION",
             "TRANSACTION", "PROMOTION", "SERVICEREQUEST", "ACKNOWLEDGEMENT");
     private static final Set<String> SEND_FIELDS = Set.of("messageId", "phoneNumber", "contentMessage", "agentId",
-            "messageTrafficType", "deadline", "ttl", "fallback");
+            "messageTrafficType", "deadline", "ttl", "fallback", "campaign");
     private static final Set<String> TRACK_FIELDS = Set.of("phoneNumber", "agentId", "deadline", "ttl", "fallback",
-            "rbmExpireTime");
+            "rbmExpireTime", "campaign");
     private static final Set<String> REVOKE_FIELDS = Set.of("fallback", "phoneNumber", "agentId");
     private static final int LONGEST_SMS = 1600;
 
@@ -71,6 +72,7 @@ class MessageRequests {
         }
         Instant deadline = deadline(request, errors);
         Fallback fallbackRequest = fallback(request, errors);
+        String campaign = campaign(request, errors);
         errors.throwIfAny();
         requireServable(fallbackRequest);
 
@@ -84,7 +86,7 @@ class MessageRequests {
         identity.remove("messageId");
         identity.put("agentId", agentId);
         return new SendCommand(id, agentId, phoneNumber, json.write(agentMessage), deadline, fallbackRequest,
-                json.fingerprint(identity));
+                json.fingerprint(identity), campaign);
     }
 
     TrackCommand track(String messageId, byte[] body) {
@@ -96,12 +98,13 @@ class MessageRequests {
         Instant deadline = deadline(request, errors);
         Instant rbmExpireTime = rbmExpireTime(request, errors);
         Fallback fallbackRequest = fallback(request, errors);
+        String campaign = campaign(request, errors);
         errors.throwIfAny();
         requireServable(fallbackRequest);
         ObjectNode identity = request.deepCopy();
         identity.put("agentId", agentId);
         return new TrackCommand(id, agentId, phoneNumber, deadline, rbmExpireTime, fallbackRequest,
-                json.fingerprint(identity));
+                json.fingerprint(identity), campaign);
     }
 
     RevokeCommand revoke(String messageId, byte[] body) {
@@ -139,6 +142,14 @@ class MessageRequests {
             errors.add("phoneNumber", problem);
         }
         return number;
+    }
+
+    private static String campaign(ObjectNode request, FieldErrors errors) {
+        String campaign = optionalText(request, "campaign", errors);
+        if (campaign != null && !CampaignLabels.isValid(campaign)) {
+            errors.add("campaign", CampaignRequests.LABEL_RULE);
+        }
+        return campaign;
     }
 
     private String agentId(ObjectNode request, FieldErrors errors) {

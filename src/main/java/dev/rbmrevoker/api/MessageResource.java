@@ -48,7 +48,7 @@ public class MessageResource {
     @APIResponse(responseCode = "200", description = "The same request again: the stored message",
             content = @Content(schema = @Schema(implementation = MessageView.class)))
     @APIResponse(responseCode = "400", ref = "validation")
-    @APIResponse(responseCode = "409", ref = "conflict")
+    @APIResponse(responseCode = "409", ref = "sendConflict")
     @APIResponse(responseCode = "413", ref = "payloadTooLarge")
     @APIResponse(responseCode = "422", ref = "rbmRejected")
     @APIResponse(responseCode = "503", ref = "rbmUnavailable")
@@ -133,6 +133,11 @@ public class MessageResource {
             throw new ProblemException(Problem.of(ProblemType.RBM_UNAVAILABLE, "RBM did not take the message: "
                     + unavailable.reason() + ". It is recorded as SENDING; repeat the same request to finish it."),
                     unavailable.retryAfter() != null ? unavailable.retryAfter() : Duration.ofSeconds(5));
+        }
+        if (result instanceof SendResult.CampaignRevoked) {
+            throw new ProblemException(Problem.about(ProblemType.CAMPAIGN_REVOKED, "Campaign " + message.campaign()
+                    + " of agent " + message.agentId() + " was revoked: message " + message.messageId()
+                    + " is not sent.", MessageView.of(message)));
         }
         if (result instanceof SendResult.DeadlinePassed) {
             throw new ProblemException(Problem.about(ProblemType.DEADLINE_PASSED, "Message " + message.messageId()

@@ -17,6 +17,7 @@ public record MessageView(
         String messageId,
         String agentId,
         String phoneNumber,
+        String campaign,
         String state,
         Instant deadline,
         Instant createdAt,
@@ -29,7 +30,8 @@ public record MessageView(
         int historyDropped) {
 
     public static MessageView of(Message m) {
-        return new MessageView(m.messageId(), m.agentId(), m.phoneNumber(), m.state().name(), ms(m.deadline()),
+        return new MessageView(m.messageId(), m.agentId(), m.phoneNumber(), m.campaign(), m.state().name(),
+                ms(m.deadline()),
                 ms(m.createdAt()), ms(m.updatedAt()), ms(m.deliveredAt()), ms(m.readAt()), ms(m.revokedAt()),
                 FallbackView.of(m.fallback()), m.history().stream().map(HistoryView::of).toList(),
                 m.historyDropped());

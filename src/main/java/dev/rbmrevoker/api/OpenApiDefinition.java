@@ -21,6 +21,9 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
                     mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
             @APIResponse(name = "conflict", responseCode = "409", description = "conflict", content = @Content(
                     mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
+            @APIResponse(name = "sendConflict", responseCode = "409",
+                    description = "conflict, or campaign-revoked (the campaign was revoked: nothing is sent)",
+                    content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
             @APIResponse(name = "revokeConflict", responseCode = "409",
                     description = "already-delivered, revoke-in-progress (with Retry-After) or not-sent",
                     content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),

@@ -15,6 +15,7 @@ public enum ProblemType {
     ALREADY_DELIVERED("already-delivered", "The message was already delivered", 409),
     REVOKE_IN_PROGRESS("revoke-in-progress", "A revoke of this message is in progress", 409),
     NOT_SENT("not-sent", "The message was not sent", 409),
+    CAMPAIGN_REVOKED("campaign-revoked", "The message's campaign was revoked", 409),
     PAYLOAD_TOO_LARGE("payload-too-large", "The request body is larger than 256 KiB", 413),
     UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", "The request body must be application/json", 415),
     RBM_REJECTED("rbm-rejected", "RBM rejected the message", 422),

@@ -4,5 +4,7 @@ package dev.rbmrevoker.message;
 public enum DueKind {
     MESSAGE,
     /** A validly signed webhook envelope whose forward to the agent's own webhook failed. */
-    FORWARD
+    FORWARD,
+    /** A campaign revocation still running: the sweep takes it on where it stopped. */
+    CAMPAIGN
 }

@@ -6,5 +6,7 @@ public enum FallbackReason {
     DEADLINE_PASSED,
     TTL_EXPIRATION_REVOKED,
     TTL_EXPIRATION_REVOKE_FAILED,
-    UNDELIVERABLE
+    UNDELIVERABLE,
+    /** A revocation of the whole campaign the message was labelled with. */
+    CAMPAIGN_REVOKED
 }

@@ -10,6 +10,8 @@ import java.util.Objects;
  * A tracked message. Immutable: every change returns a new message, or this same instance when the
  * event changes nothing, so a caller knows when there is nothing to write.
  *
+ * @param campaign the agent's label for the send this message is part of, or null; a campaign revocation
+ *     revokes every undelivered message with the label (campaigns are per agent)
  * @param rbmPayload what is sent to RBM; only while SENDING, so that a stored message stays small after its send
  * @param rbmExpireTime the expiry RBM was given with the message (any send attempt that carried one, or
  *     the agent's own for a message it sent itself), or null: RBM does not expire it by itself
@@ -31,6 +33,7 @@ public record Message(
         String messageId,
         String agentId,
         String phoneNumber,
+        String campaign,
         MessageState state,
         Instant deadline,
         Instant rbmExpireTime,
@@ -90,7 +93,8 @@ public record Message(
 
     private static Message create(NewMessage spec, MessageState state, Instant dueAt, Timing timing,
             Instant now, HistoryEntry first) {
-        return new Message(spec.messageId(), spec.agentId(), spec.phoneNumber(), state, spec.deadline(),
+        return new Message(spec.messageId(), spec.agentId(), spec.phoneNumber(), spec.campaign(), state,
+                spec.deadline(),
                 spec.rbmExpireTime(), spec.fingerprint(), spec.rbmPayload(), now, now, null, null, null,
                 revokeAt(spec, timing), null, dueAt, spec.fallback(), List.of(first), 0, List.of(), 0, false, false, 0);
     }
@@ -285,6 +289,24 @@ public record Message(
         Fallback next = fallback.awaitConfirmation(why, now.plus(confirmWindow));
         return builder(move.target(), now).claim(null).revokedAt(now).fallback(next).dueAt(next.nextAttemptAt())
                 .log(entry(move.target(), source, now, why.name())).build();
+    }
+
+    /**
+     * A send refused before RBM saw it (its campaign was revoked meanwhile): REVOKED with no RBM call and
+     * no fallback, since the agent is told at once that nothing went out.
+     */
+    public Message withdrawn(FallbackReason reason, Source source, Instant now) {
+        if (state != MessageState.SENDING) {
+            throw new IllegalTransitionException(state, Event.REVOKED);
+        }
+        Fallback next = fallback.trigger(reason, false, now);
+        return builder(MessageState.REVOKED, now).claim(null).revokedAt(now).fallback(next).dueAt(null)
+                .log(entry(MessageState.REVOKED, source, now, reason.name())).build();
+    }
+
+    /** Whether RBM refused a revoke that {@code source} asked for, as far as the kept history tells. */
+    public boolean revokeRefusedFor(Source source) {
+        return history.stream().anyMatch(e -> e.source() == source && Fact.REVOKE_REFUSED.name().equals(e.event()));
     }
 
     /** Whether this is REVOKED by a 200 whose fallback waits out the confirm window. */
@@ -566,7 +588,7 @@ public record Message(
         public Message build() {
             // RBM has the content once the send is answered: only a send still owed needs it.
             String payload = state == MessageState.SENDING ? from.rbmPayload : null;
-            return new Message(from.messageId, from.agentId, from.phoneNumber, state, from.deadline,
+            return new Message(from.messageId, from.agentId, from.phoneNumber, from.campaign, state, from.deadline,
                     from.rbmExpireTime, from.fingerprint, payload, from.createdAt, updatedAt,
                     deliveredAt, readAt, revokedAt, from.revokeAt, claim, dueAt, fallback, history,
                     historyDropped, seenEvents, revokeRefusals, revokeUncertain, rbmExpiryFailed, version);

@@ -10,6 +10,7 @@ import java.util.Objects;
  *     agent's own for a message it sent itself), or null when RBM does not expire it by itself
  * @param fingerprint identifies the request, so a repeat can be told from a conflicting one
  * @param rbmPayload the agent message as sent to RBM, kept to resend it; null for tracked messages
+ * @param campaign the agent's campaign label, or null
  */
 public record NewMessage(
         String messageId,
@@ -19,7 +20,8 @@ public record NewMessage(
         Instant rbmExpireTime,
         String fingerprint,
         String rbmPayload,
-        Fallback fallback) {
+        Fallback fallback,
+        String campaign) {
 
     public NewMessage {
         Objects.requireNonNull(messageId, "messageId");
@@ -30,10 +32,20 @@ public record NewMessage(
         Objects.requireNonNull(fallback, "fallback");
     }
 
+    public NewMessage(String messageId, String agentId, String phoneNumber, Instant deadline, Instant rbmExpireTime,
+            String fingerprint, String rbmPayload, Fallback fallback) {
+        this(messageId, agentId, phoneNumber, deadline, rbmExpireTime, fingerprint, rbmPayload, fallback, null);
+    }
+
     /** @param rbmExpires our send gives RBM the deadline as its expiry */
     public NewMessage(String messageId, String agentId, String phoneNumber, Instant deadline, boolean rbmExpires,
             String fingerprint, String rbmPayload, Fallback fallback) {
         this(messageId, agentId, phoneNumber, deadline, rbmExpires ? deadline : null, fingerprint, rbmPayload,
-                fallback);
+                fallback, null);
+    }
+
+    public NewMessage inCampaign(String label) {
+        return new NewMessage(messageId, agentId, phoneNumber, deadline, rbmExpireTime, fingerprint, rbmPayload,
+                fallback, label);
     }
 }

@@ -45,7 +45,7 @@ public record Presumption(String messageId, MessageState state, Instant dueAt, S
     /** The stand-in: the presumed state and due time, nothing claimed, uncertain or seen, an empty history. */
     public Message message() {
         boolean delivered = state == MessageState.DELIVERED || state == MessageState.READ;
-        return new Message(messageId, "", "", state, Instant.EPOCH, null, "", null, Instant.EPOCH, Instant.EPOCH,
+        return new Message(messageId, "", "", null, state, Instant.EPOCH, null, "", null, Instant.EPOCH, Instant.EPOCH,
                 delivered ? Instant.EPOCH : null, state == MessageState.READ ? Instant.EPOCH : null, null,
                 Instant.EPOCH, null, dueAt != null ? dueAt : Instant.EPOCH, Fallback.none(), List.of(), 0, List.of(), 0,
                 false, false, 0);

@@ -1,8 +1,8 @@
 package dev.rbmrevoker.message;
 
-/** Who caused a change: the HTTP API, RBM's webhook or the scheduled sweep. */
+/** Who caused a change: the HTTP API, RBM's webhook, the scheduled sweep, or a campaign revocation. */
 public enum Source {
-    API, WEBHOOK, SWEEP;
+    API, WEBHOOK, SWEEP, CAMPAIGN;
 
     public String wireName() {
         return name().toLowerCase(java.util.Locale.ROOT);

@@ -26,7 +26,9 @@ public enum Metric {
      */
     OLDEST_FORWARD_AGE_MS("oldestForwardAgeMs", "Milliseconds"),
     /** Webhook forwards given up after 7 days of failures (each also logged at ERROR with its envelope id). */
-    FORWARD_GAVE_UP("forwardGaveUp", "Count");
+    FORWARD_GAVE_UP("forwardGaveUp", "Count"),
+    /** Messages a campaign revocation revoked (also counted in {@code revoked}). */
+    CAMPAIGN_REVOKED("campaignRevoked", "Count");
 
     public static final String NAMESPACE = "RbmRevoker";
 

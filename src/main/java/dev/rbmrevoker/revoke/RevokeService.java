@@ -108,7 +108,7 @@ public class RevokeService {
         if (withFallback && !message.fallback().isRequested()) {
             throw new NoFallbackChannelException("message " + message.messageId() + " has no fallback channel");
         }
-        return revoke(message, FallbackReason.REVOKED_ON_REQUEST, withFallback, Source.API, callBudget, false);
+        return revoke(message, FallbackReason.REVOKED_ON_REQUEST, withFallback, Source.API, callBudget, Claims.ON_REQUEST);
     }
 
     /**
@@ -119,7 +119,48 @@ public class RevokeService {
      * @param budget time the RBM call and the fallback hand-over may take
      */
     public RevokeResult revokeDue(Message message, Duration budget) {
-        return revoke(message, dueReason(message), true, Source.SWEEP, budget, true);
+        return revoke(message, dueReason(message), true, Source.SWEEP, budget, Claims.DUE);
+    }
+
+    /**
+     * Revokes a message of a revoked campaign that the campaign index shows PENDING, whatever its deadline:
+     * claimed with one conditional write and no read, as {@link #revokeDue(DueItem, Duration)} does; a
+     * message that is not as presumed is decided from its stored version, as
+     * {@link #revokeForCampaign(Message, boolean, Duration)} would.
+     *
+     * @param fallback whether the revocation asked for the message's fallback
+     */
+    public RevokeResult revokeForCampaign(String messageId, boolean fallback, Duration budget) {
+        Instant started = clock.instant();
+        Presumption presumed = Presumption.of(messageId, MessageState.PENDING);
+        Message claim = presumed.message().claimRevoke(FallbackReason.CAMPAIGN_REVOKED, fallback, timing.lease(),
+                Source.CAMPAIGN, started);
+        TransitionResult result = store.transition(presumed, claim);
+        if (result instanceof TransitionResult.Applied applied) {
+            try (MessageLog log = MessageLog.of(applied.message().messageId(), applied.message().agentId())) {
+                return revokeClaimed(applied.message(), FallbackReason.CAMPAIGN_REVOKED, Source.CAMPAIGN, budget,
+                        started);
+            }
+        }
+        Optional<Message> current = ((TransitionResult.Conflict) result).current();
+        if (current.isEmpty()) {
+            return new RevokeResult.NotFound();
+        }
+        return revokeForCampaign(current.get(), fallback, budget.minus(Duration.between(started, clock.instant())));
+    }
+
+    /**
+     * Revokes a message of a revoked campaign, whatever its deadline. A send left in SENDING is settled
+     * by the revoke (never finished): the caller holds its send (a resend it claimed, or a lease that ran
+     * out); one someone is still sending answers {@link RevokeResult.NotSent}. A message RBM refused this
+     * campaign's revoke for before is left alone ({@link RevokeResult.NotDue}): the sweep revokes it at
+     * its deadline.
+     */
+    public RevokeResult revokeForCampaign(Message message, boolean fallback, Duration budget) {
+        if (message.state() == MessageState.PENDING && message.revokeRefusedFor(Source.CAMPAIGN)) {
+            return new RevokeResult.NotDue(message);
+        }
+        return revoke(message, FallbackReason.CAMPAIGN_REVOKED, fallback, Source.CAMPAIGN, budget, Claims.CAMPAIGN);
     }
 
     /**
@@ -155,20 +196,20 @@ public class RevokeService {
     }
 
     private RevokeResult revoke(Message message, FallbackReason reason, boolean withFallback, Source source,
-            Duration budget, boolean unconfirmedSends) {
+            Duration budget, Claims claims) {
         try (MessageLog log = MessageLog.of(message.messageId(), message.agentId())) {
-            return revokeLogged(message, reason, withFallback, source, budget, unconfirmedSends);
+            return revokeLogged(message, reason, withFallback, source, budget, claims);
         }
     }
 
     private RevokeResult revokeLogged(Message message, FallbackReason reason, boolean withFallback, Source source,
-            Duration budget, boolean unconfirmedSends) {
+            Duration budget, Claims claims) {
         Instant started = clock.instant();
         Message current = message;
         Message claimed = null;
         while (claimed == null) {
             Instant now = clock.instant();
-            Optional<RevokeResult> settled = unconfirmedSends && current.state() == MessageState.SENDING
+            Optional<RevokeResult> settled = claims != Claims.ON_REQUEST && current.state() == MessageState.SENDING
                     ? Optional.empty()
                     : settledBy(current, now);
             if (settled.isPresent()) {
@@ -185,8 +226,13 @@ public class RevokeService {
                 }
                 current = latest.get();
                 // Whoever changed it first decided: an automatic revoke claims only what is still owed one.
-                if (unconfirmedSends && (current.dueAt() == null || current.dueAt().isAfter(clock.instant()))) {
+                if (claims == Claims.DUE && (current.dueAt() == null || current.dueAt().isAfter(clock.instant()))) {
                     return new RevokeResult.NotDue(current);
+                }
+                // A send someone took up again meanwhile is theirs until its lease runs out.
+                if (claims == Claims.CAMPAIGN && current.state() == MessageState.SENDING && current.dueAt() != null
+                        && current.dueAt().isAfter(clock.instant())) {
+                    return new RevokeResult.NotSent(current);
                 }
             }
         }
@@ -292,6 +338,16 @@ public class RevokeService {
             return current.releaseRevoke("RBM unavailable: " + unavailable.reason(),
                     unavailable.afterUnansweredAttempt(), source, now);
         };
+    }
+
+    /** Which messages a revoke claims. */
+    private enum Claims {
+        /** A revoke asked for through the API: a message not sent yet is refused. */
+        ON_REQUEST,
+        /** The sweep's at the due time: also settles a send never confirmed, and only what is still due. */
+        DUE,
+        /** A campaign revocation's: whatever the deadline, and a send left in SENDING too. */
+        CAMPAIGN
     }
 
     /** The answer when the state leaves nothing to revoke, or empty when a revoke may be claimed. */

@@ -30,6 +30,13 @@ public sealed interface SendResult {
     record DeadlinePassed(Message message) implements SendResult {
     }
 
+    /**
+     * The message's campaign was revoked: a send is never made (a new message is recorded REVOKED, one
+     * an earlier attempt left in SENDING is settled by the revocation), and the request is refused.
+     */
+    record CampaignRevoked(Message message) implements SendResult {
+    }
+
     /** RBM could not be reached within the budget; the message stays SENDING and a repeat finishes it. */
     record Unavailable(Message message, String reason, Duration retryAfter) implements SendResult {
     }

@@ -1,8 +1,11 @@
 package dev.rbmrevoker.send;
 
+import dev.rbmrevoker.campaign.CampaignGuard;
+import dev.rbmrevoker.campaign.CampaignRevocation;
 import dev.rbmrevoker.config.LifecycleConfig;
 import dev.rbmrevoker.fallback.FallbackDispatcher;
 import dev.rbmrevoker.message.DeadlinePassedException;
+import dev.rbmrevoker.message.FallbackReason;
 import dev.rbmrevoker.message.FallbackState;
 import dev.rbmrevoker.message.Message;
 import dev.rbmrevoker.message.MessageExistsException;
@@ -23,6 +26,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
@@ -43,9 +47,10 @@ public class SendService {
     private final Clock clock;
     private final Duration callBudget;
     private final Metrics metrics;
+    private final CampaignGuard campaigns;
 
     public SendService(MessageStore store, MessageUpdater updater, RbmGateway rbm, FallbackDispatcher fallback,
-            Timing timing, Clock clock, LifecycleConfig lifecycle, Metrics metrics) {
+            Timing timing, Clock clock, LifecycleConfig lifecycle, Metrics metrics, CampaignGuard campaigns) {
         this.store = store;
         this.updater = updater;
         this.rbm = rbm;
@@ -54,6 +59,7 @@ public class SendService {
         this.clock = clock;
         this.callBudget = lifecycle.callBudget();
         this.metrics = metrics;
+        this.campaigns = campaigns;
     }
 
     public SendResult send(SendCommand command) {
@@ -66,13 +72,15 @@ public class SendService {
         Instant now = clock.instant();
         NewMessage spec = new NewMessage(command.messageId(), command.agentId(), command.phoneNumber(),
                 command.deadline(), Message.rbmShouldExpire(command.deadline(), now), command.fingerprint(),
-                command.agentMessageJson(), command.fallback());
+                command.agentMessageJson(), command.fallback()).inCampaign(command.campaign());
         if (!command.deadline().isAfter(now)) {
             return repeatOrRefuse(command.messageId(), command.fingerprint(), command.deadline());
         }
         Message recorded;
+        boolean created = false;
         try {
             recorded = store.create(Message.sending(spec, timing, now));
+            created = true;
         } catch (MessageExistsException e) {
             SendResult repeat = repeatOf(e.existing(), command.fingerprint());
             if (!(repeat instanceof SendResult.Repeated) || e.existing().state() != MessageState.SENDING) {
@@ -80,8 +88,29 @@ public class SendService {
             }
             recorded = e.existing();
         }
+        // Checked once the message is recorded: a revocation that starts after this check finds it in the index.
+        Optional<CampaignRevocation> revoked = campaigns.revocationOf(recorded);
+        if (revoked.isPresent()) {
+            return refuse(recorded, created);
+        }
         // A repeat of a send left in SENDING finishes it, unless its deadline (a ttl's, from the first request) passed.
-        return finishSend(recorded, Source.API, callBudget);
+        return finishSendLogged(recorded, Source.API, callBudget, false);
+    }
+
+    /**
+     * A send into a revoked campaign. One recorded by this request never reached RBM, so it is settled at
+     * once; one an earlier attempt left in SENDING may have, so the revocation settles it by a revoke.
+     */
+    private SendResult refuse(Message sending, boolean created) {
+        LOG.infof("Message %s of agent %s is not sent: campaign %s was revoked", sending.messageId(),
+                sending.agentId(), sending.campaign());
+        if (!created) {
+            return new SendResult.CampaignRevoked(sending);
+        }
+        Message withdrawn = updater.apply(sending, current -> current.state() == MessageState.SENDING
+                ? current.withdrawn(FallbackReason.CAMPAIGN_REVOKED, Source.API, clock.instant())
+                : current);
+        return new SendResult.CampaignRevoked(withdrawn);
     }
 
     public SendResult track(TrackCommand command) {
@@ -93,7 +122,8 @@ public class SendService {
     private SendResult trackLogged(TrackCommand command) {
         Instant now = clock.instant();
         NewMessage spec = new NewMessage(command.messageId(), command.agentId(), command.phoneNumber(),
-                command.deadline(), command.rbmExpireTime(), command.fingerprint(), null, command.fallback());
+                command.deadline(), command.rbmExpireTime(), command.fingerprint(), null, command.fallback(),
+                command.campaign());
         if (!command.deadline().isAfter(now)) {
             return repeatOrRefuse(command.messageId(), command.fingerprint(), command.deadline());
         }
@@ -101,6 +131,11 @@ public class SendService {
             Message tracked = store.create(Message.tracked(spec, timing, now));
             LOG.infof("Tracking message %s of agent %s to %s until %s", tracked.messageId(), tracked.agentId(),
                     PhoneNumbers.mask(tracked.phoneNumber()), tracked.deadline());
+            Optional<CampaignRevocation> revoked = campaigns.revocationOf(tracked);
+            if (revoked.isPresent()) {
+                // The agent sent it itself into a campaign revoked meanwhile: revoked now, as the revocation would.
+                return new SendResult.Created(campaigns.revokeNow(tracked, revoked.get(), callBudget));
+            }
             return new SendResult.Created(tracked);
         } catch (MessageExistsException e) {
             return repeatOf(e.existing(), command.fingerprint());
@@ -116,12 +151,21 @@ public class SendService {
      */
     public SendResult finishSend(Message sending, Source source, Duration budget) {
         try (MessageLog log = MessageLog.of(sending.messageId(), sending.agentId())) {
-            return finishSendLogged(sending, source, budget);
+            return finishSendLogged(sending, source, budget, true);
         }
     }
 
-    private SendResult finishSendLogged(Message sending, Source source, Duration budget) {
+    private SendResult finishSendLogged(Message sending, Source source, Duration budget, boolean checkCampaign) {
         Instant started = clock.instant();
+        if (checkCampaign) {
+            Optional<CampaignRevocation> revoked = campaigns.revocationOf(sending);
+            if (revoked.isPresent()) {
+                // Never finished: the caller holds the send, so it settles it by the campaign's revoke.
+                LOG.infof("Message %s of agent %s left in SENDING is not sent: campaign %s was revoked",
+                        sending.messageId(), sending.agentId(), sending.campaign());
+                return new SendResult.CampaignRevoked(campaigns.revokeNow(sending, revoked.get(), budget));
+            }
+        }
         if (!started.isBefore(sending.deadline())) {
             LOG.infof("Message %s of agent %s is not sent: its deadline %s has passed", sending.messageId(),
                     sending.agentId(), sending.deadline());

@@ -27,6 +27,7 @@ final class MessageItemMapper {
 
     static final String AGENT_ID = "agentId";
     static final String PHONE_NUMBER = "phoneNumber";
+    static final String CAMPAIGN = "campaign";
     static final String DEADLINE = "deadline";
     static final String RBM_EXPIRES = "rbmExpires";
     /** Only when RBM's expiry is not the deadline (the agent's own, for a tracked message). */
@@ -62,6 +63,10 @@ final class MessageItemMapper {
         item.put(MessagesTable.MESSAGE_ID, s(m.messageId()));
         item.put(AGENT_ID, s(m.agentId()));
         item.put(PHONE_NUMBER, s(m.phoneNumber()));
+        if (m.campaign() != null) {
+            item.put(CAMPAIGN, s(m.campaign()));
+            item.put(MessagesTable.CAMPAIGN_KEY, s(MessagesTable.campaignKey(m.agentId(), m.campaign(), m.messageId())));
+        }
         item.put(MessagesTable.STATE, s(m.state().name()));
         item.put(DEADLINE, n(m.deadline()));
         item.put(RBM_EXPIRES, AttributeValue.fromBool(m.rbmExpires()));
@@ -109,6 +114,7 @@ final class MessageItemMapper {
                 str(item, MessagesTable.MESSAGE_ID),
                 str(item, AGENT_ID),
                 str(item, PHONE_NUMBER),
+                str(item, CAMPAIGN),
                 MessageState.valueOf(str(item, MessagesTable.STATE)),
                 instant(item, DEADLINE),
                 rbmExpireTime(item),

@@ -23,6 +23,12 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateTimeToLiveRequest;
  * reading the item. Webhook forwards waiting for a retry live in the same table under their own ids,
  * so one index finds all due work.
  *
+ * <p>The campaign index is sparse too: only messages sent with a campaign label have
+ * {@value #CAMPAIGN_KEY}, which names the agent, the campaign and one of {@value #CAMPAIGN_SHARDS} shards
+ * (by a hash of the messageId), so that a send burst into one campaign spreads over that many partitions.
+ * It projects the state, so that a revocation skips delivered messages and counts states without
+ * reading items: each state change of a labelled message also writes its index entry.
+ *
  * <p>{@value #LEGACY_DUE_INDEX} is the index of the first releases (it also projected the version, so
  * every write rewrote its entry). A projection cannot change in place, so the index has a new name;
  * both index the same keys, and a deployment moves over as docs/performance.md describes.
@@ -42,6 +48,15 @@ public final class MessagesTable {
     public static final String VERSION = "version";
     /** Absent on messages; {@code FORWARD} on a webhook forward waiting for a retry. */
     public static final String KIND = "kind";
+    public static final String CAMPAIGN_INDEX = "campaign";
+    /** {@code <shard>#<campaign>#<agentId>}: the campaign index's partition key, set once with the message. */
+    public static final String CAMPAIGN_KEY = "campaignKey";
+    /**
+     * Partitions per campaign in the campaign index. Fixed, because a revocation reads every shard: one
+     * partition takes about 1,000 writes/s, and a labelled message writes its entry two or three times
+     * in the first seconds of its send, so 16 take a burst of about 5,000 sends/s into one campaign.
+     */
+    public static final int CAMPAIGN_SHARDS = 16;
     /** The default of {@code DUE_SHARDS}: due items spread over this many index partitions. */
     public static final int DEFAULT_DUE_SHARDS = 8;
 
@@ -55,10 +70,32 @@ public final class MessagesTable {
                 .attributeDefinitions(
                         attribute(MESSAGE_ID, ScalarAttributeType.S),
                         attribute(DUE_SHARD, ScalarAttributeType.S),
-                        attribute(DUE_AT, ScalarAttributeType.N))
+                        attribute(DUE_AT, ScalarAttributeType.N),
+                        attribute(CAMPAIGN_KEY, ScalarAttributeType.S))
                 .keySchema(key(MESSAGE_ID, KeyType.HASH))
-                .globalSecondaryIndexes(dueIndex())
+                .globalSecondaryIndexes(dueIndex(), campaignIndex())
                 .build();
+    }
+
+    public static GlobalSecondaryIndex campaignIndex() {
+        return GlobalSecondaryIndex.builder()
+                .indexName(CAMPAIGN_INDEX)
+                .keySchema(key(CAMPAIGN_KEY, KeyType.HASH), key(MESSAGE_ID, KeyType.RANGE))
+                .projection(Projection.builder()
+                        .projectionType(ProjectionType.INCLUDE)
+                        .nonKeyAttributes(STATE)
+                        .build())
+                .build();
+    }
+
+    /** The campaign index key of a message: its shard by a hash of its id. */
+    public static String campaignKey(String agentId, String campaign, String messageId) {
+        return campaignKey(agentId, campaign, Math.floorMod(messageId.hashCode(), CAMPAIGN_SHARDS));
+    }
+
+    /** Campaign labels have no '#', so the key reads back unambiguously whatever the agentId holds. */
+    public static String campaignKey(String agentId, String campaign, int shard) {
+        return shard + "#" + campaign + "#" + agentId;
     }
 
     public static GlobalSecondaryIndex dueIndex() {

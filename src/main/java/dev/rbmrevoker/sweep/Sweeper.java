@@ -1,5 +1,8 @@
 package dev.rbmrevoker.sweep;
 
+import dev.rbmrevoker.campaign.CampaignRevocation;
+import dev.rbmrevoker.campaign.CampaignRevoker;
+import dev.rbmrevoker.campaign.CampaignStore;
 import dev.rbmrevoker.config.LifecycleConfig;
 import dev.rbmrevoker.fallback.FallbackDispatcher;
 import dev.rbmrevoker.message.DueCursor;
@@ -77,10 +80,12 @@ public class Sweeper {
     private final SweepConfig config;
     private final Duration callBudget;
     private final Metrics metrics;
+    private final CampaignStore campaigns;
+    private final CampaignRevoker campaignRevoker;
 
     public Sweeper(MessageStore store, ForwardStore forwards, WebhookForwarder forwarder, RevokeService revokes,
             SendService sends, FallbackDispatcher fallback, Timing timing, Clock clock, SweepConfig config,
-            LifecycleConfig lifecycle, Metrics metrics) {
+            LifecycleConfig lifecycle, Metrics metrics, CampaignStore campaigns, CampaignRevoker campaignRevoker) {
         this.store = store;
         this.forwards = forwards;
         this.forwarder = forwarder;
@@ -92,6 +97,8 @@ public class Sweeper {
         this.config = config;
         this.callBudget = lifecycle.callBudget();
         this.metrics = metrics;
+        this.campaigns = campaigns;
+        this.campaignRevoker = campaignRevoker;
     }
 
     /**
@@ -216,6 +223,17 @@ public class Sweeper {
                         .ifPresent(f -> {
                             tally.due.incrementAndGet();
                             forwarder.retry(f, budget);
+                        });
+                return;
+            }
+            if (item.kind() == DueKind.CAMPAIGN) {
+                campaigns.get(item.id())
+                        .filter(r -> r.dueAt() != null && !r.dueAt().isAfter(now) && !r.leased(now))
+                        .ifPresent(r -> {
+                            tally.due.incrementAndGet();
+                            // Paced by its own rate: it runs on this worker until the sweep stops claiming.
+                            CampaignRevocation after = campaignRevoker.work(r, stopClaiming);
+                            tally.revoked.addAndGet((int) (after.revoked() - r.revoked()));
                         });
                 return;
             }

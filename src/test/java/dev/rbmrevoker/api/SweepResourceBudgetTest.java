@@ -72,7 +72,7 @@ class SweepResourceBudgetTest {
         RuntimeException failure;
 
         RecordingSweeper() {
-            super(null, null, null, null, null, null, null, null, null, lifecycle(), METRICS);
+            super(null, null, null, null, null, null, null, null, null, lifecycle(), METRICS, null, null);
         }
 
         @Override

@@ -2,8 +2,14 @@ package dev.rbmrevoker.bench;
 
 import static dev.rbmrevoker.bench.BenchTable.f;
 
+import dev.rbmrevoker.campaign.CampaignConfig;
+import dev.rbmrevoker.campaign.CampaignRevocation;
+import dev.rbmrevoker.campaign.CampaignService;
+import dev.rbmrevoker.campaign.CampaignStore;
+import dev.rbmrevoker.campaign.RevocationState;
 import dev.rbmrevoker.local.dynamodb.EmbeddedDynamoDb;
 import dev.rbmrevoker.local.rbm.RbmTestServer;
+import dev.rbmrevoker.local.rbm.Route;
 import dev.rbmrevoker.local.rbm.WebhookSigner;
 import dev.rbmrevoker.message.Fallback;
 import dev.rbmrevoker.message.Message;
@@ -67,7 +73,7 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
- * The performance figures (a-f), each beside its comparison measured in this run. Runs only with
+ * The performance figures (a-g), each beside its comparison measured in this run. Runs only with
  * {@code -Pbench}; prints a Markdown table and writes target/bench/results.md. No assertion on time:
  * a missed target is reported in the table, never a failure. Sizes: system properties {@code bench.*}.
  */
@@ -93,6 +99,12 @@ class RevokerBench {
     Timing timing;
     @Inject
     DynamoDbClient appDynamo;
+    @Inject
+    CampaignService campaigns;
+    @Inject
+    CampaignStore campaignStore;
+    @Inject
+    CampaignConfig campaignConfig;
 
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
@@ -856,6 +868,45 @@ class RevokerBench {
         double minutes = (System.nanoTime() - RUN_STARTED) / 60e9;
         BenchTable.write("## rbm-revoker bench (" + Instant.now() + ", " + f(minutes) + " min in the bench JVM; "
                 + Runtime.getRuntime().availableProcessors() + " CPUs, Java " + System.getProperty("java.version") + ")");
+    }
+
+    // ------------------------------------------------------------------ g. campaign revocation
+
+    @Test
+    @Order(7)
+    void g_campaignRevocation() throws Exception {
+        int n = prop("g.messages", 20000);
+        int rate = campaignConfig.revokeRate();
+        RbmTestServer rbm = RevokerResource.rbm();
+        RevokerResource.resetAll();
+        String token = bearerToken();
+        String campaign = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+        List<String> ids = atServer(n, token);
+        Instant now = Instant.now();
+        parallel(8, n, i -> store.create(Message.tracked(
+                spec(ids.get(i), now.plus(Duration.ofHours(1)), Fallback.none()).inCampaign(campaign), timing, now)));
+        rbm.setLatency(Duration.ofMillis(20));
+        int deletesBefore = rbm.calls(Route.REVOKE).size();
+        long t0 = System.nanoTime();
+        campaigns.start(RevokerResource.AGENT, campaign, false);
+        CampaignRevocation revocation = campaignStore.get(RevokerResource.AGENT, campaign).orElseThrow();
+        // Sweeps back to back, as ticks would be if each took its whole minute.
+        while (revocation.state() != RevocationState.DONE && System.nanoTime() - t0 < Duration.ofMinutes(15).toNanos()) {
+            sweeper.sweep(Duration.ofSeconds(60));
+            revocation = campaignStore.get(RevokerResource.AGENT, campaign).orElseThrow();
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        rbm.setLatency(Duration.ZERO);
+        int deletes = rbm.calls(Route.REVOKE).size() - deletesBefore;
+        double ideal = n / (double) rate;
+        double ratio = seconds / ideal;
+        String size = n == 20000 ? "20,000" : n + " (scaled from 20,000)";
+        BenchTable.add("g. campaign revocation: " + size + " messages held at RBM (answering in 20 ms), "
+                + "CAMPAIGN_REVOKE_RATE " + rate + ", sweeps back to back", f(seconds) + " s to " + revocation.state()
+                + " (" + revocation.revoked() + " revoked, " + revocation.progress().pass() + " passes)",
+                "messages ÷ rate = " + f(ideal) + " s", f(ratio), "<= 1.15", ratio <= 1.15);
+        BenchTable.add("g. RBM revoke calls ÷ messages RBM held at the start, no RBM faults", deletes + " calls",
+                n + " held", f(deletes / (double) n), "1.00", deletes == n);
     }
 
     static NewMessage spec(String id, Instant deadline, Fallback fallback) {

@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rbmrevoker.store.MessagesTable;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +21,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 
 /**
  * What CloudFormation would deploy: assertions on AWS's SAM translator's output for every
@@ -187,37 +191,111 @@ class TemplateTransformTest {
     void eachFunction_getsOnlyTheDynamoDbActionsItsCodeCalls() {
         Set<String> items = Set.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem");
         for (Transformed cfn : outputs) {
-            // The API reads and writes single items (DynamoMessageStore, DynamoForwardStore); only the sweep
-            // queries the due index (MessageStore.queryDue).
-            assertEquals(Map.of(String.valueOf(Map.of("Fn::GetAtt", List.of("MessagesTable", "Arn"))), items),
+            // The API reads and writes single items (DynamoMessageStore, DynamoForwardStore, DynamoCampaignStore)
+            // and queries the campaign index (a revocation started in the request, a campaign's counts); only
+            // the sweep queries the due index (MessageStore.queryDue).
+            String campaignIndex = String.valueOf(Map.of("Fn::Sub", "${MessagesTable.Arn}/index/campaign"));
+            assertEquals(Map.of(String.valueOf(Map.of("Fn::GetAtt", List.of("MessagesTable", "Arn"))), items,
+                    campaignIndex, Set.of("dynamodb:Query")),
                     dynamoGrants(cfn, "ApiFunctionRole"), cfn + ": ApiFunction");
             assertEquals(Map.of(
                     String.valueOf(Map.of("Fn::GetAtt", List.of("MessagesTable", "Arn"))), items,
-                    String.valueOf(Map.of("Fn::Sub", "${MessagesTable.Arn}/index/dueV2")), Set.of("dynamodb:Query")),
+                    String.valueOf(Map.of("Fn::Sub", "${MessagesTable.Arn}/index/dueV2")), Set.of("dynamodb:Query"),
+                    campaignIndex, Set.of("dynamodb:Query")),
                     dynamoGrants(cfn, "SweepFunctionRole"), cfn + ": SweepFunction");
             // While an upgraded stack moves over, the sweep reads (and may query) the old index only.
             assertEquals(String.valueOf(Map.of("Fn::Sub", "${MessagesTable.Arn}/index/due")), List.copyOf(
                     dynamoGrants(cfn.with(Map.of("KeepLegacyDueIndex", "true")), "SweepFunctionRole").keySet())
-                    .stream().filter(r -> r.contains("/index/")).findFirst().orElseThrow(), cfn.toString());
+                    .stream().filter(r -> r.contains("/index/") && !r.contains("/index/campaign")).findFirst()
+                    .orElseThrow(), cfn.toString());
+        }
+    }
+
+    /**
+     * From the first releases' table (index {@code due} only) to today's, one index change per deploy, as
+     * CloudFormation requires: dueV2 beside due (the sweep reading due), then due removed, then the campaign
+     * index added; the last step is a new stack's table.
+     */
+    @Test
+    void upgrade_changesOneIndexPerStep_theSweepReadsTheOldIndexUntilItGoes_andEndsAtTheCodesTable() {
+        List<Map<String, String>> steps = List.of(
+                Map.of("KeepLegacyDueIndex", "true", "CampaignIndex", "false"),
+                Map.of("KeepLegacyDueIndex", "false", "CampaignIndex", "false"),
+                Map.of());
+        List<List<String>> expected = List.of(List.of("dueV2", "due"), List.of("dueV2"), List.of("dueV2", "campaign"));
+        for (Transformed base : outputs) {
+            Set<String> before = Set.of("due");
+            for (int i = 0; i < steps.size(); i++) {
+                Transformed cfn = base.with(steps.get(i));
+                Map<String, Object> table = cfn.properties("MessagesTable");
+                List<String> indexes = list(table.get("GlobalSecondaryIndexes")).stream()
+                        .map(index -> (String) map(index).get("IndexName")).toList();
+                assertEquals(expected.get(i), indexes, cfn.toString());
+                Set<String> changed = new HashSet<>(before);
+                changed.addAll(indexes);
+                Set<String> kept = new HashSet<>(before);
+                kept.retainAll(indexes);
+                changed.removeAll(kept);
+                assertEquals(1, changed.size(), cfn + ": indexes changed in one update: " + changed);
+                before = Set.copyOf(indexes);
+                assertEquals(keyAttributes(table), definedAttributes(table), cfn + ": attribute definitions");
+                for (String function : List.of("ApiFunction", "SweepFunction")) {
+                    Map<String, Object> env = map(map(cfn.properties(function).get("Environment")).get("Variables"));
+                    assertEquals(i == 0 ? "due" : "dueV2", env.get("DUE_INDEX"), cfn + " " + function);
+                    assertEquals("8", String.valueOf(env.get("DUE_SHARDS")), cfn + " " + function);
+                    assertEquals("50", String.valueOf(env.get("CAMPAIGN_REVOKE_RATE")), cfn + " " + function);
+                }
+            }
         }
     }
 
     @Test
-    void dueIndexUpgrade_firstStepAddsDueV2BesideTheOld_andTheSweepReadsTheOld_secondStepLeavesDueV2() {
-        for (Transformed base : outputs) {
-            for (Map.Entry<String, List<String>> step : Map.of(
-                    "true", List.of("dueV2", "due"), "false", List.of("dueV2")).entrySet()) {
-                Transformed cfn = base.with(Map.of("KeepLegacyDueIndex", step.getKey()));
-                List<String> indexes = list(cfn.properties("MessagesTable").get("GlobalSecondaryIndexes")).stream()
-                        .map(index -> (String) map(index).get("IndexName")).toList();
-                assertEquals(step.getValue(), indexes, cfn.toString());
-                for (String function : List.of("ApiFunction", "SweepFunction")) {
-                    Map<String, Object> env = map(map(cfn.properties(function).get("Environment")).get("Variables"));
-                    assertEquals(step.getKey().equals("true") ? "due" : "dueV2", env.get("DUE_INDEX"), cfn + " " + function);
-                    assertEquals("8", String.valueOf(env.get("DUE_SHARDS")), cfn + " " + function);
-                }
-            }
+    void table_isTheCodesTable_attributesKeysAndIndexes() {
+        CreateTableRequest code = MessagesTable.createTableRequest("t");
+        Map<String, String> codeAttributes = new HashMap<>();
+        code.attributeDefinitions().forEach(a -> codeAttributes.put(a.attributeName(), a.attributeTypeAsString()));
+        Map<String, Object> codeIndexes = new HashMap<>();
+        for (GlobalSecondaryIndex index : code.globalSecondaryIndexes()) {
+            codeIndexes.put(index.indexName(), List.of(
+                    index.keySchema().stream().map(k -> k.attributeName() + ":" + k.keyTypeAsString()).toList(),
+                    index.projection().projectionTypeAsString(), new HashSet<>(index.projection().nonKeyAttributes())));
         }
+        for (Transformed cfn : outputs) {
+            Map<String, Object> table = cfn.properties("MessagesTable");
+            Map<String, String> declared = new HashMap<>();
+            list(table.get("AttributeDefinitions")).forEach(a -> declared.put(
+                    (String) map(a).get("AttributeName"), (String) map(a).get("AttributeType")));
+            assertEquals(codeAttributes, declared, cfn.toString());
+            Map<String, Object> declaredIndexes = new HashMap<>();
+            for (Object index : list(table.get("GlobalSecondaryIndexes"))) {
+                Map<String, Object> projection = map(map(index).get("Projection"));
+                Object nonKey = projection.get("NonKeyAttributes");
+                declaredIndexes.put((String) map(index).get("IndexName"), List.of(
+                        list(map(index).get("KeySchema")).stream()
+                                .map(k -> map(k).get("AttributeName") + ":" + map(k).get("KeyType")).toList(),
+                        projection.get("ProjectionType"), nonKey == null ? Set.of() : new HashSet<>(list(nonKey))));
+            }
+            assertEquals(codeIndexes, declaredIndexes, cfn.toString());
+        }
+        // The legacy index an upgrade keeps for a while is the code's too.
+        Map<String, Object> legacy = map(list(outputs.get(0).with(Map.of("KeepLegacyDueIndex", "true"))
+                .properties("MessagesTable").get("GlobalSecondaryIndexes")).get(1));
+        assertEquals(new HashSet<>(MessagesTable.legacyDueIndex().projection().nonKeyAttributes()),
+                new HashSet<>(list(map(legacy.get("Projection")).get("NonKeyAttributes"))));
+    }
+
+    private static Set<String> keyAttributes(Map<String, Object> table) {
+        Set<String> used = new TreeSet<>();
+        list(table.get("KeySchema")).forEach(k -> used.add((String) map(k).get("AttributeName")));
+        list(table.get("GlobalSecondaryIndexes")).forEach(index -> list(map(index).get("KeySchema"))
+                .forEach(k -> used.add((String) map(k).get("AttributeName"))));
+        return used;
+    }
+
+    private static Set<String> definedAttributes(Map<String, Object> table) {
+        Set<String> defined = new TreeSet<>();
+        list(table.get("AttributeDefinitions")).forEach(a -> defined.add((String) map(a).get("AttributeName")));
+        return defined;
     }
 
     @Test

@@ -85,7 +85,7 @@ class DynamoMessageStoreTest {
     void create_refusesToOverwrite_andCarriesTheStoredMessage() {
         Message first = store.create(Messages.pending(NOW, NOW.plusSeconds(60)));
         Message other = Messages.sending(NOW, NOW.plusSeconds(600)).toBuilder().build();
-        Message sameId = new Message(first.messageId(), other.agentId(), other.phoneNumber(), other.state(),
+        Message sameId = new Message(first.messageId(), other.agentId(), other.phoneNumber(), null, other.state(),
                 other.deadline(), other.rbmExpireTime(), "other", other.rbmPayload(), other.createdAt(),
                 other.updatedAt(), null, null, null, other.revokeAt(), null, other.dueAt(), other.fallback(),
                 other.history(), 0, List.of(), 0, false, false, 0);

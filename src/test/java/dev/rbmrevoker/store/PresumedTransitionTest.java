@@ -203,7 +203,7 @@ class PresumedTransitionTest {
     }
 
     private static Message withId(Message m, String id) {
-        return new Message(id, m.agentId(), m.phoneNumber(), m.state(), m.deadline(), m.rbmExpireTime(),
+        return new Message(id, m.agentId(), m.phoneNumber(), m.campaign(), m.state(), m.deadline(), m.rbmExpireTime(),
                 m.fingerprint(), m.rbmPayload(), m.createdAt(), m.updatedAt(), m.deliveredAt(), m.readAt(),
                 m.revokedAt(), m.revokeAt(), m.claim(), m.dueAt(), m.fallback(), m.history(), m.historyDropped(),
                 m.seenEvents(), m.revokeRefusals(), m.revokeUncertain(), m.rbmExpiryFailed(), m.version());

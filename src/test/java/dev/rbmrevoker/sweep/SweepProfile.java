@@ -15,6 +15,7 @@ import java.util.Set;
  * tests of its own (ConfirmWindowSweepTest). Two hand-over attempts per channel, so that
  * FallbackRetrySweepTest exhausts them (no other sweep test fails a hand-over), and a {@link TestClock} that
  * lets a test pass a fallback's backoff without waiting it out: one profile, one application start for all.
+ * Campaign revocations run at 1,000 RBM calls/s, so that the campaign tests' thousands of messages take seconds.
  */
 public class SweepProfile implements QuarkusTestProfile {
 
@@ -23,7 +24,7 @@ public class SweepProfile implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
         return Map.of("messages.table", TABLE, "lifecycle.revoke-confirm-window", "PT0S",
-                "fallback.max-attempts", "2", "sweep.enabled", "true");
+                "fallback.max-attempts", "2", "sweep.enabled", "true", "campaign.revoke-rate", "1000");
     }
 
     @Override

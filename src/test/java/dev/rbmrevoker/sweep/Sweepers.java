@@ -1,5 +1,7 @@
 package dev.rbmrevoker.sweep;
 
+import dev.rbmrevoker.campaign.CampaignRevoker;
+import dev.rbmrevoker.campaign.CampaignStore;
 import dev.rbmrevoker.config.LifecycleConfig;
 import dev.rbmrevoker.fallback.FallbackDispatcher;
 import dev.rbmrevoker.message.MessageStore;
@@ -27,10 +29,12 @@ public class Sweepers {
     private final SweepConfig config;
     private final LifecycleConfig lifecycle;
     private final Metrics metrics;
+    private final CampaignStore campaigns;
+    private final CampaignRevoker campaignRevoker;
 
     public Sweepers(MessageStore store, ForwardStore forwards, WebhookForwarder forwarder, RevokeService revokes,
             SendService sends, FallbackDispatcher fallback, Timing timing, Clock clock, SweepConfig config,
-            LifecycleConfig lifecycle, Metrics metrics) {
+            LifecycleConfig lifecycle, Metrics metrics, CampaignStore campaigns, CampaignRevoker campaignRevoker) {
         this.store = store;
         this.forwards = forwards;
         this.forwarder = forwarder;
@@ -42,18 +46,20 @@ public class Sweepers {
         this.config = config;
         this.lifecycle = lifecycle;
         this.metrics = metrics;
+        this.campaigns = campaigns;
+        this.campaignRevoker = campaignRevoker;
     }
 
     /** A sweeper reading the due index through {@code dueIndex}. */
     public Sweeper over(MessageStore dueIndex) {
         return new Sweeper(dueIndex, forwards, forwarder, revokes, sends, fallback, timing, clock, config, lifecycle,
-                metrics);
+                metrics, campaigns, campaignRevoker);
     }
 
     /** A sweeper with other settings. */
     public Sweeper with(SweepConfig settings) {
         return new Sweeper(store, forwards, forwarder, revokes, sends, fallback, timing, clock, settings, lifecycle,
-                metrics);
+                metrics, campaigns, campaignRevoker);
     }
 
     /** The deployment's sweep settings. */
