@@ -45,8 +45,12 @@ public class CampaignRevoker {
      * second; this leaves a margin).
      */
     static final Duration INDEX_SETTLE = Duration.ofSeconds(10);
-    /** The wait before the next pass when messages were left owed (a live lease or send, RBM unavailable). */
+    /**
+     * The wait before the next pass when messages were left owed (a live lease or send, RBM unavailable):
+     * doubled after each such pass up to {@link #OWED_RETRY_MAX}, since every pass reads the whole campaign.
+     */
     static final Duration OWED_RETRY = Duration.ofSeconds(5);
+    static final Duration OWED_RETRY_MAX = Duration.ofMinutes(5);
     /** The lease outlasts the worker's turn by this, so that its last calls are recorded before anyone retakes it. */
     static final Duration LEASE_SLACK = Duration.ofSeconds(30);
     /**
@@ -155,7 +159,8 @@ public class CampaignRevoker {
                     current.failed(), progress.pass());
             return current.done(now);
         }
-        Instant at = progress.owed() > 0 ? now.plus(OWED_RETRY) : now;
+        Duration wait = OWED_RETRY.multipliedBy(1L << Math.min(6, progress.pass() - 1));
+        Instant at = progress.owed() > 0 ? now.plus(wait.compareTo(OWED_RETRY_MAX) < 0 ? wait : OWED_RETRY_MAX) : now;
         return current.nextPass(at.isBefore(settled) ? settled : at, now);
     }
 

@@ -1,12 +1,16 @@
 package dev.rbmrevoker.campaign;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rbmrevoker.config.LifecycleConfig;
+import dev.rbmrevoker.local.rbm.Fault;
+import dev.rbmrevoker.local.rbm.RbmTestServer;
+import dev.rbmrevoker.local.rbm.Route;
 import dev.rbmrevoker.local.rbm.StoredMessage;
 import dev.rbmrevoker.message.Fallback;
 import dev.rbmrevoker.message.FallbackReason;
@@ -16,6 +20,7 @@ import dev.rbmrevoker.message.MessageStore;
 import dev.rbmrevoker.message.Messages;
 import dev.rbmrevoker.message.NewMessage;
 import dev.rbmrevoker.message.RbmGateway;
+import dev.rbmrevoker.message.Source;
 import dev.rbmrevoker.observe.Metrics;
 import dev.rbmrevoker.revoke.RevokeService;
 import dev.rbmrevoker.send.SendCommand;
@@ -287,6 +292,48 @@ class CampaignRevocationTest {
         assertEquals(FallbackReason.CAMPAIGN_REVOKED, settled.fallback().reason());
         assertEquals(null, SweepFixtures.sendCalls().get(stuck.messageId()), "resent");
         assertEquals(1L, SweepFixtures.revokeCalls(0).get(stuck.messageId()), "settled by one revoke");
+    }
+
+    @Test
+    void rbmFaults_throttledRefusedAndLostAnswers_leaveEachMessageRevokedOnce_orCountedFailed() throws Exception {
+        String campaign = "faults-" + UUID.randomUUID().toString().substring(0, 8);
+        List<String> ids = SweepFixtures.ids(atRbm(campaign, 60));
+        RbmTestServer rbmServer = RevokerResource.rbm();
+        rbmServer.inject(Route.REVOKE, Fault.tooManyRequests(Duration.ofSeconds(1)), 6);
+        rbmServer.inject(Route.REVOKE, Fault.status(403));
+        rbmServer.inject(Route.REVOKE, Fault.status(503), 2);
+        rbmServer.inject(Route.REVOKE, Fault.lostAnswer());
+        rbmServer.inject(Route.REVOKE, Fault.delay(Duration.ofSeconds(15)));
+
+        campaigns.start(AGENT, campaign, false);
+        runToTheEnd(campaign, 1);
+
+        CampaignRevocation done = campaignStore.get(AGENT, campaign).orElseThrow();
+        assertEquals(1, done.failed(), "RBM's 403: " + done);
+        assertEquals(ids.size() - 1, done.revoked(), done.toString());
+        List<Message> refused = ids.stream().map(id -> store.get(id).orElseThrow())
+                .filter(m -> m.state() == MessageState.PENDING).toList();
+        assertEquals(1, refused.size(), "left PENDING for the sweep's deadline revoke");
+        assertTrue(refused.get(0).revokeRefusedFor(Source.CAMPAIGN));
+        for (String id : ids) {
+            StoredMessage atRbm = rbmServer.message(id).orElseThrow();
+            boolean wasRefused = id.equals(refused.get(0).messageId());
+            assertEquals(wasRefused ? StoredMessage.State.QUEUED : StoredMessage.State.REVOKED, atRbm.state(), id);
+        }
+        // Whatever the faults, RBM removed each message once: never a second 200 for the same one.
+        SweepFixtures.revokeCalls(200).forEach((id, calls) -> assertEquals(1L, calls, id));
+    }
+
+    @Test
+    void theCount_stopsAtItsBudget_andSaysItIsPartial() throws Exception {
+        String campaign = "count-" + UUID.randomUUID().toString().substring(0, 8);
+        atRbm(campaign, 40);
+        CampaignCounts full = campaignStore.count(AGENT, campaign, clock.instant().plusSeconds(10));
+        assertEquals(Map.of(MessageState.PENDING, 40L), full.byState());
+        assertFalse(full.partial());
+        CampaignCounts cut = campaignStore.count(AGENT, campaign, clock.instant());
+        assertTrue(cut.partial());
+        assertEquals(0, cut.total());
     }
 
     /** Messages of the campaign, queued at RBM and tracked, due an hour from now (no deadline revoke meanwhile). */
