@@ -1,6 +1,7 @@
 package dev.rbmrevoker.campaign;
 
 import dev.rbmrevoker.config.LifecycleConfig;
+import dev.rbmrevoker.message.Backoff;
 import dev.rbmrevoker.message.Message;
 import dev.rbmrevoker.message.MessageState;
 import dev.rbmrevoker.message.MessageStore;
@@ -47,10 +48,9 @@ public class CampaignRevoker {
     static final Duration INDEX_SETTLE = Duration.ofSeconds(10);
     /**
      * The wait before the next pass when messages were left owed (a live lease or send, RBM unavailable):
-     * doubled after each such pass up to {@link #OWED_RETRY_MAX}, since every pass reads the whole campaign.
+     * doubled after each such pass, since every pass reads the whole campaign.
      */
-    static final Duration OWED_RETRY = Duration.ofSeconds(5);
-    static final Duration OWED_RETRY_MAX = Duration.ofMinutes(5);
+    static final Backoff OWED_RETRY = new Backoff(Duration.ofSeconds(5), Duration.ofMinutes(5));
     /** The lease outlasts the worker's turn by this, so that its last calls are recorded before anyone retakes it. */
     static final Duration LEASE_SLACK = Duration.ofSeconds(30);
     /**
@@ -159,8 +159,7 @@ public class CampaignRevoker {
                     current.failed(), progress.pass());
             return current.done(now);
         }
-        Duration wait = OWED_RETRY.multipliedBy(1L << Math.min(6, progress.pass() - 1));
-        Instant at = progress.owed() > 0 ? now.plus(wait.compareTo(OWED_RETRY_MAX) < 0 ? wait : OWED_RETRY_MAX) : now;
+        Instant at = progress.owed() > 0 ? now.plus(OWED_RETRY.after(progress.pass())) : now;
         return current.nextPass(at.isBefore(settled) ? settled : at, now);
     }
 
