@@ -58,7 +58,8 @@ public class CampaignRevoker {
      * done without our hearing costs a second call to settle: it is left to the next turn instead.
      */
     static final Duration MIN_CALL_TIME = Duration.ofSeconds(2);
-    private static final int PAGE_SIZE = 200;
+    /** At most this many messages per page: one Query, and one record of progress after it. */
+    private static final int PAGE_SIZE = 500;
     /** Entries needing no RBM call take no slot: pages of them are read this much faster than the rate. */
     private static final int MAX_THREADS = 50;
 

@@ -231,8 +231,9 @@ public class Sweeper {
                         .filter(r -> r.dueAt() != null && !r.dueAt().isAfter(now) && !r.leased(now))
                         .ifPresent(r -> {
                             tally.due.incrementAndGet();
-                            // Paced by its own rate: it runs on this worker until the sweep stops claiming.
-                            CampaignRevocation after = campaignRevoker.work(r, stopClaiming);
+                            // Paced by its own rate, on this worker until the sweep's calls end (it starts none
+                            // later than MIN_CALL_TIME before that, as the sweep does).
+                            CampaignRevocation after = campaignRevoker.work(r, callsEnd);
                             tally.revoked.addAndGet((int) (after.revoked() - r.revoked()));
                         });
                 return;

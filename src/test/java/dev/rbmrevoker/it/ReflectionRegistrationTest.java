@@ -12,6 +12,7 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
+import dev.rbmrevoker.api.CampaignView;
 import dev.rbmrevoker.api.MessageView;
 import dev.rbmrevoker.api.Problem;
 import dev.rbmrevoker.sweep.SweepSummary;
@@ -26,7 +27,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 class ReflectionRegistrationTest {
 
     /** The types Jackson writes as response bodies; add any new one here. */
-    private static final List<Class<?>> BODIES = List.of(MessageView.class, Problem.class, SweepSummary.class);
+    private static final List<Class<?>> BODIES = List.of(MessageView.class, CampaignView.class, Problem.class,
+            SweepSummary.class);
 
     @Test
     void everyRecordJacksonWrites_isRegisteredForReflection() {
