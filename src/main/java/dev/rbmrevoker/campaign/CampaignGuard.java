@@ -48,29 +48,7 @@ public class CampaignGuard {
         if (!settled && revocation.state() == RevocationState.DONE) {
             reopen(revocation);
         }
-        return messageAfter(result, message);
-    }
-
-    private static Message messageAfter(RevokeResult result, Message before) {
-        if (result instanceof RevokeResult.Revoked r) {
-            return r.message();
-        }
-        if (result instanceof RevokeResult.AlreadyDelivered r) {
-            return r.message();
-        }
-        if (result instanceof RevokeResult.InProgress r) {
-            return r.message();
-        }
-        if (result instanceof RevokeResult.NotSent r) {
-            return r.message();
-        }
-        if (result instanceof RevokeResult.Rejected r) {
-            return r.message();
-        }
-        if (result instanceof RevokeResult.Unavailable r) {
-            return r.message();
-        }
-        return result instanceof RevokeResult.NotDue r ? r.message() : before;
+        return result instanceof RevokeResult.OfMessage after ? after.message() : message;
     }
 
     private void reopen(CampaignRevocation revocation) {

@@ -23,11 +23,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
-import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 
 /**
  * Campaign revocations in the messages table, keyed {@code campaign:<campaign>:<agentId>} (never a
@@ -78,16 +76,8 @@ public class DynamoCampaignStore implements CampaignStore {
 
     @Override
     public Optional<CampaignRevocation> create(CampaignRevocation revocation) {
-        try {
-            dynamo.putItem(b -> b.tableName(table)
-                    .item(toItem(revocation, revocation.version()))
-                    .conditionExpression("attribute_not_exists(#id)")
-                    .expressionAttributeNames(Map.of("#id", MessagesTable.MESSAGE_ID))
-                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
-            return Optional.empty();
-        } catch (ConditionalCheckFailedException e) {
-            return Optional.of(fromItem(e.item()));
-        }
+        return WholeItems.putNew(dynamo, table, toItem(revocation, revocation.version()))
+                .map(DynamoCampaignStore::fromItem);
     }
 
     @Override
@@ -108,18 +98,12 @@ public class DynamoCampaignStore implements CampaignStore {
     @Override
     public Optional<CampaignRevocation> update(CampaignRevocation from, CampaignRevocation to) {
         long version = from.version() + 1;
-        try {
-            dynamo.putItem(b -> b.tableName(table)
-                    .item(toItem(to, version))
-                    .conditionExpression("#version = :expected")
-                    .expressionAttributeNames(Map.of("#version", MessagesTable.VERSION))
-                    .expressionAttributeValues(Map.of(":expected", number(from.version()))));
-            return Optional.of(new CampaignRevocation(to.agentId(), to.campaign(), to.fallback(), to.state(),
-                    to.startedAt(), to.finishedAt(), to.revoked(), to.alreadyDelivered(), to.failed(), to.progress(),
-                    to.leaseUntil(), to.dueAt(), to.updatedAt(), version));
-        } catch (ConditionalCheckFailedException someoneElse) {
+        if (!WholeItems.putOver(dynamo, table, toItem(to, version), from.version())) {
             return Optional.empty();
         }
+        return Optional.of(new CampaignRevocation(to.agentId(), to.campaign(), to.fallback(), to.state(),
+                to.startedAt(), to.finishedAt(), to.revoked(), to.alreadyDelivered(), to.failed(), to.progress(),
+                to.leaseUntil(), to.dueAt(), to.updatedAt(), version));
     }
 
     @Override

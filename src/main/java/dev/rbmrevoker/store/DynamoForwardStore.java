@@ -43,14 +43,8 @@ public class DynamoForwardStore implements ForwardStore {
 
     @Override
     public void add(PendingForward forward) {
-        try {
-            dynamo.putItem(b -> b.tableName(table)
-                    .item(toItem(forward, 1))
-                    .conditionExpression("attribute_not_exists(#id)")
-                    .expressionAttributeNames(Map.of("#id", MessagesTable.MESSAGE_ID)));
-        } catch (ConditionalCheckFailedException replay) {
-            // The same envelope failed before and is already waiting for the sweep.
-        }
+        // Already there: the same envelope failed before and is waiting for the sweep.
+        WholeItems.putNew(dynamo, table, toItem(forward, 1));
     }
 
     @Override
@@ -64,17 +58,11 @@ public class DynamoForwardStore implements ForwardStore {
     @Override
     public Optional<PendingForward> update(PendingForward from, PendingForward to) {
         long version = from.version() + 1;
-        try {
-            dynamo.putItem(b -> b.tableName(table)
-                    .item(toItem(to, version))
-                    .conditionExpression("#version = :expected")
-                    .expressionAttributeNames(Map.of("#version", MessagesTable.VERSION))
-                    .expressionAttributeValues(Map.of(":expected", number(from.version()))));
-            return Optional.of(new PendingForward(to.id(), to.body(), to.signature(), to.attempts(), to.createdAt(),
-                    to.nextAttemptAt(), to.lastError(), version));
-        } catch (ConditionalCheckFailedException someoneElse) {
+        if (!WholeItems.putOver(dynamo, table, toItem(to, version), from.version())) {
             return Optional.empty();
         }
+        return Optional.of(new PendingForward(to.id(), to.body(), to.signature(), to.attempts(), to.createdAt(),
+                to.nextAttemptAt(), to.lastError(), version));
     }
 
     @Override
