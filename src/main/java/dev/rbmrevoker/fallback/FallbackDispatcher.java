@@ -88,13 +88,15 @@ public class FallbackDispatcher {
     /** As {@link #dispatch}, telling also whether this call finished the fallback (for counting). */
     public Dispatch handOver(Message message, Source source, Duration budget) {
         try (MessageLog log = MessageLog.of(message.messageId(), message.agentId())) {
-            return dispatchLogged(message, source, budget);
+            return dispatchLogged(message, message, source, budget);
         }
     }
 
     /**
      * Hands over the fallback of a REVOKED message whose confirm window has passed with no delivery
-     * reported: one conditional write triggers it, then it is dispatched as usual.
+     * reported: the confirmation and the channels' claim are one conditional write (a delivery, RBM's
+     * expiry or another sweep that came first makes it fail, and whatever is still owed stays due), then
+     * it is dispatched as usual.
      */
     public Dispatch confirmAndHandOver(Message message, Source source, Duration budget) {
         try (MessageLog log = MessageLog.of(message.messageId(), message.agentId())) {
@@ -102,21 +104,19 @@ public class FallbackDispatcher {
             if (!message.revokeUnconfirmed() || message.fallback().nextAttemptAt().isAfter(started)) {
                 return new Dispatch(message, false);
             }
-            TransitionResult confirmed = store.transition(message, message.revokeConfirmed(source, started));
-            if (!(confirmed instanceof TransitionResult.Applied applied)) {
-                // A delivery, RBM's expiry or another sweep came first; whatever is still owed stays due.
-                return new Dispatch(((TransitionResult.Conflict) confirmed).current().orElse(message), false);
-            }
             LOG.infof("No delivery of message %s of agent %s reported within the revoke's confirm window:"
                     + " handing its fallback over", message.messageId(), message.agentId());
-            Dispatch dispatch = dispatchLogged(applied.message(), source,
-                    budget.minus(Duration.between(started, clock.instant())));
-            boolean settled = dispatch.message().state() != message.state();
-            return new Dispatch(dispatch.message(), settled);
+            Dispatch dispatch = dispatchLogged(message, message.revokeConfirmed(source, started), source, budget);
+            return new Dispatch(dispatch.message(), dispatch.message().state() != message.state());
         }
     }
 
-    private Dispatch dispatchLogged(Message message, Source source, Duration budget) {
+    /**
+     * @param stored the message as stored: the claim is written over this version
+     * @param message what the hand-over starts from: {@code stored}, or a change of it not written yet (the
+     *     confirm window's end), which the claim's write then carries
+     */
+    private Dispatch dispatchLogged(Message stored, Message message, Source source, Duration budget) {
         Instant now = clock.instant();
         List<Channel> due = dueChannels(message, now);
         // A claimed SMS whose lease ran out may have been published by the dispatcher that died: never again.
@@ -125,7 +125,7 @@ public class FallbackDispatcher {
         List<Channel> startable = due.stream().filter(channel -> !lost.contains(channel) && fits(channel, budget))
                 .toList();
         boolean leftForLater = lost.size() + startable.size() < due.size();
-        if (lost.isEmpty() && startable.isEmpty()) {
+        if (lost.isEmpty() && startable.isEmpty() && stored == message) {
             return new Dispatch(message, false);
         }
         Message claimed = message;
@@ -141,10 +141,10 @@ public class FallbackDispatcher {
                     new ChannelDelivery(ChannelState.SENDING, before.attempts() + 1, null, before.lastError()),
                     now.plus(CLAIM_LEASE), source, now);
         }
-        TransitionResult claim = store.transition(message, claimed);
+        TransitionResult claim = store.transition(stored, claimed);
         if (!(claim instanceof TransitionResult.Applied applied)) {
             // Someone else changed the message first; what is still due is theirs or the sweep's.
-            return new Dispatch(((TransitionResult.Conflict) claim).current().orElse(message), false);
+            return new Dispatch(((TransitionResult.Conflict) claim).current().orElse(stored), false);
         }
         for (Channel channel : lost) {
             LOG.warnf("Fallback %s of message %s of agent %s was claimed but never recorded: UNCONFIRMED, not"
