@@ -46,10 +46,11 @@ import org.jboss.logging.Logger;
  * Finds the work owed through the due index (a Query per shard, never a Scan) and does it with
  * bounded concurrency: revokes what passed its deadline, retakes expired revoke leases, finishes sends
  * left in SENDING, retries fallbacks and webhook forwards. Each item is claimed with a conditional
- * write, so two sweeps at once never do the same work twice. Items due within the lookahead are done
- * at their due time; the sweep stops claiming when its budget runs low and leaves the rest due. Every
- * call it makes ends {@code SWEEP_MARGIN} before the invocation's deadline, and it answers before that
- * deadline whatever its workers are still doing.
+ * write, so two sweeps at once never do the same work twice. The common work, revokes of PENDING
+ * messages, goes through a {@link RevokePipeline} so that RBM never waits on the store. Items due
+ * within the lookahead are done at their due time; the sweep stops claiming when its budget runs low
+ * and leaves the rest due. Every call it makes ends {@code SWEEP_MARGIN} before the invocation's
+ * deadline, and it answers before that deadline whatever its threads are still doing.
  */
 @ApplicationScoped
 public class Sweeper {
