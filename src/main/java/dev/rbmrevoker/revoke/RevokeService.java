@@ -36,7 +36,9 @@ import org.jboss.logging.Logger;
 
 /**
  * The revoke flow, for the API and the sweep alike: claim PENDING -> REVOKING with a lease, call RBM
- * once, record its answer, then hand the fallback over. Whoever loses the claim does not call RBM.
+ * once, record its answer, then hand the fallback over. Whoever loses the claim does not call RBM. The
+ * sweep takes a due revoke's steps apart ({@link #claimDue}, {@link #callRbm}, {@link #recordAnswer}) so
+ * that its RBM calls never wait on the store.
  */
 @ApplicationScoped
 public class RevokeService {
@@ -88,8 +90,8 @@ public class RevokeService {
                     timing.lease(), Source.API, started);
             TransitionResult result = store.transition(presumed, claim);
             if (result instanceof TransitionResult.Applied applied) {
-                return revokeClaimed(new ClaimedRevoke(applied.message(), FallbackReason.REVOKED_ON_REQUEST, Source.API,
-                        callBudget, started));
+                return revokeClaimed(new ClaimedRevoke(applied.message(), FallbackReason.REVOKED_ON_REQUEST,
+                        Source.API, callBudget, started));
             }
             stored = ((TransitionResult.Conflict) result).current();
         }

@@ -53,7 +53,8 @@ public abstract class HeldRecords implements MessageStore {
             WAITING.incrementAndGet();
             try {
                 if (!g.await(60, TimeUnit.SECONDS)) {
-                    throw new IllegalStateException("the test never let the record of " + from.messageId() + " through");
+                    throw new IllegalStateException("the test never let the record of " + from.messageId()
+                            + " through");
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
