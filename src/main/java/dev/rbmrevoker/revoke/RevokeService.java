@@ -36,7 +36,9 @@ import org.jboss.logging.Logger;
 
 /**
  * The revoke flow, for the API and the sweep alike: claim PENDING -> REVOKING with a lease, call RBM
- * once, record its answer, then hand the fallback over. Whoever loses the claim does not call RBM.
+ * once, record its answer, then hand the fallback over. Whoever loses the claim does not call RBM. The
+ * sweep takes a due revoke's steps apart ({@link #claimDue}, {@link #callRbm}, {@link #recordAnswer}) so
+ * that its RBM calls never wait on the store.
  */
 @ApplicationScoped
 public class RevokeService {
@@ -88,10 +90,8 @@ public class RevokeService {
                     timing.lease(), Source.API, started);
             TransitionResult result = store.transition(presumed, claim);
             if (result instanceof TransitionResult.Applied applied) {
-                try (MessageLog log = MessageLog.of(applied.message().messageId(), applied.message().agentId())) {
-                    return revokeClaimed(applied.message(), FallbackReason.REVOKED_ON_REQUEST, Source.API, callBudget,
-                            started);
-                }
+                return revokeClaimed(new ClaimedRevoke(applied.message(), FallbackReason.REVOKED_ON_REQUEST,
+                        Source.API, callBudget, started));
             }
             stored = ((TransitionResult.Conflict) result).current();
         }
@@ -108,7 +108,8 @@ public class RevokeService {
         if (withFallback && !message.fallback().isRequested()) {
             throw new NoFallbackChannelException("message " + message.messageId() + " has no fallback channel");
         }
-        return revoke(message, FallbackReason.REVOKED_ON_REQUEST, withFallback, Source.API, callBudget, Claims.ON_REQUEST);
+        return revoke(message, FallbackReason.REVOKED_ON_REQUEST, withFallback, Source.API, callBudget,
+                Claims.ON_REQUEST);
     }
 
     /**
@@ -138,8 +139,8 @@ public class RevokeService {
         TransitionResult result = store.transition(presumed, claim);
         if (result instanceof TransitionResult.Applied applied) {
             try (MessageLog log = MessageLog.of(applied.message().messageId(), applied.message().agentId())) {
-                return revokeClaimed(applied.message(), FallbackReason.CAMPAIGN_REVOKED, Source.CAMPAIGN, budget,
-                        started);
+                return revokeClaimed(new ClaimedRevoke(applied.message(), FallbackReason.CAMPAIGN_REVOKED,
+                        Source.CAMPAIGN, budget, started));
             }
         }
         Optional<Message> current = ((TransitionResult.Conflict) result).current();
@@ -170,25 +171,40 @@ public class RevokeService {
      * {@link #revokeDue(Message, Duration)} would.
      */
     public RevokeResult revokeDue(DueItem item, Duration budget) {
+        DueClaim claim = claimDue(item, budget);
+        return claim instanceof ClaimedRevoke claimed
+                ? revokeClaimed(claimed)
+                : revokeUnclaimed((DueClaim.Unclaimed) claim);
+    }
+
+    /**
+     * The first step of {@link #revokeDue(DueItem, Duration)}, for a caller that makes the RBM call apart
+     * from the claim: the claim alone, one conditional write and no read.
+     *
+     * @param budget time the RBM call and the fallback hand-over may take, counted from now
+     */
+    public DueClaim claimDue(DueItem item, Duration budget) {
         Instant started = clock.instant();
         Presumption presumed = Presumption.ofDue(item.id(), MessageState.PENDING, item.dueAt());
         Message claim = presumed.message().claimRevoke(FallbackReason.DEADLINE_PASSED, true, timing.lease(),
                 Source.SWEEP, started);
         TransitionResult result = store.transition(presumed, claim);
         if (result instanceof TransitionResult.Applied applied) {
-            try (MessageLog log = MessageLog.of(applied.message().messageId(), applied.message().agentId())) {
-                return revokeClaimed(applied.message(), FallbackReason.DEADLINE_PASSED, Source.SWEEP, budget, started);
-            }
+            return new ClaimedRevoke(applied.message(), FallbackReason.DEADLINE_PASSED, Source.SWEEP, budget, started);
         }
-        Optional<Message> current = ((TransitionResult.Conflict) result).current();
-        if (current.isEmpty()) {
+        return new DueClaim.Unclaimed(((TransitionResult.Conflict) result).current(), budget, started);
+    }
+
+    /** A due revoke whose claim someone else's change beat: the stored message decides, and RBM may be called. */
+    public RevokeResult revokeUnclaimed(DueClaim.Unclaimed unclaimed) {
+        if (unclaimed.current().isEmpty()) {
             return new RevokeResult.NotFound();
         }
-        Message stored = current.get();
+        Message stored = unclaimed.current().get();
         if (stored.dueAt() == null || stored.dueAt().isAfter(clock.instant())) {
             return new RevokeResult.NotDue(stored);
         }
-        return revokeDue(stored, budget.minus(Duration.between(started, clock.instant())));
+        return revokeDue(stored, unclaimed.budget().minus(Duration.between(unclaimed.started(), clock.instant())));
     }
 
     private static FallbackReason dueReason(Message message) {
@@ -236,16 +252,38 @@ public class RevokeService {
                 }
             }
         }
-        return revokeClaimed(claimed, reason, source, budget, started);
+        return revokeClaimed(new ClaimedRevoke(claimed, reason, source, budget, started));
     }
 
-    private RevokeResult revokeClaimed(Message claimed, FallbackReason reason, Source source, Duration budget,
-            Instant started) {
-        LOG.infof("Revoking message %s of agent %s to %s (%s, by %s)", claimed.messageId(), claimed.agentId(),
-                PhoneNumbers.mask(claimed.phoneNumber()), reason, source.wireName());
-        // The budget ends where the caller's does, however long the claim took.
-        RevokeOutcome outcome = rbm.revoke(claimed.agentId(), claimed.phoneNumber(), claimed.messageId(),
-                budget.minus(Duration.between(started, clock.instant())));
+    private RevokeResult revokeClaimed(ClaimedRevoke claim) {
+        return recordAnswer(claim, callRbm(claim));
+    }
+
+    /** The RBM call of a claimed revoke, with what is left of its budget; nothing is recorded yet. */
+    public RevokeOutcome callRbm(ClaimedRevoke claim) {
+        Message claimed = claim.message;
+        try (MessageLog log = MessageLog.of(claimed.messageId(), claimed.agentId())) {
+            LOG.infof("Revoking message %s of agent %s to %s (%s, by %s)", claimed.messageId(), claimed.agentId(),
+                    PhoneNumbers.mask(claimed.phoneNumber()), claim.reason, claim.source.wireName());
+            // The budget ends where the caller's does, however long the claim (and a wait for the call's turn) took.
+            return rbm.revoke(claimed.agentId(), claimed.phoneNumber(), claimed.messageId(),
+                    Duration.between(clock.instant(), claim.budgetEnd()));
+        }
+    }
+
+    /**
+     * Records RBM's answer to a claimed revoke (only under that claim), then hands the fallback over
+     * when the answer settles the message.
+     */
+    public RevokeResult recordAnswer(ClaimedRevoke claim, RevokeOutcome outcome) {
+        try (MessageLog log = MessageLog.of(claim.message.messageId(), claim.message.agentId())) {
+            return recordLogged(claim, outcome);
+        }
+    }
+
+    private RevokeResult recordLogged(ClaimedRevoke claim, RevokeOutcome outcome) {
+        Message claimed = claim.message;
+        Source source = claim.source;
         Message recorded = record(claimed, outcome, source);
         LOG.infof("Message %s of agent %s is %s after RBM's revoke answer %s", recorded.messageId(),
                 recorded.agentId(), recorded.state(), outcome.getClass().getSimpleName());
@@ -260,7 +298,7 @@ public class RevokeService {
                     recorded.messageId(), recorded.agentId());
         }
         FallbackDispatcher.Dispatch dispatch = recorded.fallback().state() == FallbackState.PENDING
-                ? fallback.handOver(recorded, source, budget.minus(Duration.between(started, clock.instant())))
+                ? fallback.handOver(recorded, source, Duration.between(clock.instant(), claim.budgetEnd()))
                 : new FallbackDispatcher.Dispatch(recorded, false);
         Message after = dispatch.message();
         if (outcome instanceof RevokeOutcome.Unavailable unavailable && after.state() == MessageState.PENDING) {

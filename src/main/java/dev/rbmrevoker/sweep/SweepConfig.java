@@ -12,7 +12,10 @@ public interface SweepConfig {
     @WithDefault("false")
     boolean enabled();
 
-    /** Parallel RBM revokes and hand-overs in one sweep ({@code SWEEP_CONCURRENCY}). */
+    /**
+     * RBM calls in flight in one sweep ({@code SWEEP_CONCURRENCY}); as many threads again claim revokes
+     * ahead of them, and as many record RBM's answers and do the hand-overs and forwards.
+     */
     @WithDefault("16")
     int concurrency();
 

@@ -40,22 +40,20 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
 /**
  * Finds the work owed through the due index (a Query per shard, never a Scan) and does it with
  * bounded concurrency: revokes what passed its deadline, retakes expired revoke leases, finishes sends
  * left in SENDING, retries fallbacks and webhook forwards. Each item is claimed with a conditional
- * write, so two sweeps at once never do the same work twice. Items due within the lookahead are done
- * at their due time; the sweep stops claiming when its budget runs low and leaves the rest due. Every
- * call it makes ends {@code SWEEP_MARGIN} before the invocation's deadline, and it answers before that
- * deadline whatever its workers are still doing.
+ * write, so two sweeps at once never do the same work twice. The common work, revokes of PENDING
+ * messages, goes through a {@link RevokePipeline} so that RBM never waits on the store. Items due
+ * within the lookahead are done at their due time; the sweep stops claiming when its budget runs low
+ * and leaves the rest due. Every call it makes ends {@code SWEEP_MARGIN} before the invocation's
+ * deadline, and it answers before that deadline whatever its threads are still doing.
  */
 @ApplicationScoped
 public class Sweeper {
@@ -117,17 +115,32 @@ public class Sweeper {
         Instant stopClaiming = callsEnd.minus(
                 MIN_CALL_TIME.compareTo(config.margin()) < 0 ? MIN_CALL_TIME : config.margin());
         List<DueItem> due = findDue(start.plus(config.lookahead()));
-        Tally tally = new Tally();
-        ScheduledExecutorService workers = Executors.newScheduledThreadPool(Math.max(1, config.concurrency()));
-        try {
+        SweepTally tally = new SweepTally();
+        try (SweepLanes lanes = new SweepLanes(config.concurrency())) {
+            RevokePipeline pipeline = new RevokePipeline(revokes, lanes, tally, clock, callBudget, config.concurrency(),
+                    stopClaiming, callsEnd);
             Queue<Future<?>> work = new ConcurrentLinkedQueue<>();
             Schedule schedule = new Schedule() {
                 @Override
                 public void at(DueItem item, Instant when) {
                     // Rounded up: a task run a fraction of a millisecond early finds the item not yet due and skips it.
                     long delay = Math.max(0, ceilMillis(Duration.between(clock.instant(), when)));
-                    work.add(workers.schedule(() -> work(item, stopClaiming, callsEnd, tally, this), delay,
-                            TimeUnit.MILLISECONDS));
+                    CompletableFuture<Void> done = new CompletableFuture<>();
+                    work.add(done);
+                    lanes.timer().schedule(() -> start(item, this).whenComplete((ignored, e) -> done.complete(null)),
+                            delay, TimeUnit.MILLISECONDS);
+                }
+
+                private CompletableFuture<Void> start(DueItem item, Schedule later) {
+                    try {
+                        if (item.kind() == DueKind.MESSAGE && item.state() == MessageState.PENDING) {
+                            return pipeline.revoke(item, later);
+                        }
+                        return CompletableFuture.runAsync(() -> work(item, stopClaiming, callsEnd, tally, later),
+                                callsRbm(item) ? lanes.calls() : lanes.store());
+                    } catch (RejectedExecutionException e) {
+                        return CompletableFuture.completedFuture(null);
+                    }
                 }
             };
             for (DueItem item : due) {
@@ -136,13 +149,8 @@ public class Sweeper {
                 }
             }
             awaitAll(work, answerBy);
-        } finally {
-            // A worker still running records nothing over a newer claim: every record is conditional on its own.
-            workers.shutdownNow();
         }
-        SweepSummary summary = new SweepSummary(tally.due.get(), tally.revoked.get(), tally.delivered.get(),
-                tally.fallenBack.get(), tally.failed.get(), tally.throttled.get(),
-                Duration.between(start, clock.instant()).toMillis());
+        SweepSummary summary = tally.summary(Duration.between(start, clock.instant()).toMillis());
         long oldestDueAge = due.isEmpty() ? 0 : Math.max(0, Duration.between(due.get(0).dueAt(), start).toMillis());
         metrics.record(Map.of(
                 Metric.SWEEP_DUE, (long) summary.due(),
@@ -196,12 +204,12 @@ public class Sweeper {
         return items;
     }
 
-    private void work(DueItem item, Instant stopClaiming, Instant callsEnd, Tally tally, Schedule schedule) {
+    private void work(DueItem item, Instant stopClaiming, Instant callsEnd, SweepTally tally, Schedule schedule) {
         Instant now = clock.instant();
         if (now.isAfter(stopClaiming)) {
             return;
         }
-        Instant resumeAt = tally.rbmResumeAt.get();
+        Instant resumeAt = tally.rbmResumeAt();
         if (callsRbm(item) && now.isBefore(resumeAt)) {
             // RBM refuses the agent's calls (429) for now: more of them would be refused too.
             if (!resumeAt.isAfter(stopClaiming)) {
@@ -238,17 +246,6 @@ public class Sweeper {
                         });
                 return;
             }
-            if (item.state() == MessageState.PENDING) {
-                // The common case, a revoke owed: claimed from the index entry, with no read.
-                RevokeResult result = revokes.revokeDue(item, budget);
-                if (!(result instanceof RevokeResult.NotDue) && !(result instanceof RevokeResult.NotFound)) {
-                    tally.due.incrementAndGet();
-                    count(result, tally);
-                    tally.worstLagMs.accumulateAndGet(Duration.between(item.dueAt(), clock.instant()).toMillis(),
-                            Math::max);
-                }
-                return;
-            }
             store.get(item.id())
                     .filter(m -> m.dueAt() != null && !m.dueAt().isAfter(now))
                     .ifPresent(m -> {
@@ -256,8 +253,7 @@ public class Sweeper {
                         try (MessageLog log = MessageLog.of(m.messageId(), m.agentId())) {
                             workOn(m, now, budget, tally);
                         }
-                        long lag = Duration.between(m.dueAt(), clock.instant()).toMillis();
-                        tally.worstLagMs.accumulateAndGet(lag, Math::max);
+                        tally.lag(m.dueAt(), clock.instant());
                     });
         } catch (RuntimeException e) {
             tally.failed.incrementAndGet();
@@ -265,7 +261,7 @@ public class Sweeper {
         }
     }
 
-    private void workOn(Message message, Instant now, Duration budget, Tally tally) {
+    private void workOn(Message message, Instant now, Duration budget, SweepTally tally) {
         switch (message.state()) {
             case PENDING, REVOKING -> count(revokes.revokeDue(message, budget), tally);
             case SENDING -> {
@@ -280,12 +276,12 @@ public class Sweeper {
                     // The revoke's confirm window passed with no delivery reported: its fallback goes now.
                     FallbackDispatcher.Dispatch dispatch = fallback.confirmAndHandOver(message, Source.SWEEP, budget);
                     if (dispatch.settledHere()) {
-                        countFallback(dispatch.message(), tally);
+                        tally.countFallback(dispatch.message());
                     }
                 } else if (message.fallback().state() == FallbackState.PENDING) {
                     FallbackDispatcher.Dispatch dispatch = fallback.handOver(message, Source.SWEEP, budget);
                     if (dispatch.settledHere()) {
-                        countFallback(dispatch.message(), tally);
+                        tally.countFallback(dispatch.message());
                     }
                 }
             }
@@ -293,7 +289,7 @@ public class Sweeper {
         }
     }
 
-    private void resend(Message message, Instant now, Duration budget, Tally tally) {
+    private void resend(Message message, Instant now, Duration budget, SweepTally tally) {
         Message claim = message.claimResend(timing.resendAfter(), Source.SWEEP, now);
         if (store.transition(message, claim) instanceof TransitionResult.Applied applied) {
             LOG.infof("Resending message %s of agent %s left in SENDING", message.messageId(), message.agentId());
@@ -305,7 +301,7 @@ public class Sweeper {
             } else if (result instanceof SendResult.Unavailable) {
                 tally.failed.incrementAndGet();
             } else {
-                countFallback(result.message(), tally);
+                tally.countFallback(result.message());
             }
         }
     }
@@ -316,32 +312,8 @@ public class Sweeper {
                 || item.state() == MessageState.REVOKING || item.state() == MessageState.SENDING);
     }
 
-    private void count(RevokeResult result, Tally tally) {
-        if (result instanceof RevokeResult.Unavailable unavailable && unavailable.throttled()) {
-            tally.throttled.incrementAndGet();
-            Instant resumeAt = clock.instant().plus(unavailable.retryAfter());
-            tally.rbmResumeAt.accumulateAndGet(resumeAt, (a, b) -> a.isAfter(b) ? a : b);
-        }
-        if (result instanceof RevokeResult.Revoked revoked) {
-            if (revoked.byThisCall()) {
-                tally.revoked.incrementAndGet();
-            }
-            if (revoked.fallbackSettledHere()) {
-                countFallback(revoked.message(), tally);
-            }
-        } else if (result instanceof RevokeResult.AlreadyDelivered) {
-            tally.delivered.incrementAndGet();
-        } else if (result instanceof RevokeResult.Unavailable || result instanceof RevokeResult.Rejected) {
-            tally.failed.incrementAndGet();
-        }
-    }
-
-    private static void countFallback(Message message, Tally tally) {
-        if (message.state() == MessageState.FALLEN_BACK) {
-            tally.fallenBack.incrementAndGet();
-        } else if (message.state() == MessageState.FALLBACK_FAILED) {
-            tally.failed.incrementAndGet();
-        }
+    private void count(RevokeResult result, SweepTally tally) {
+        tally.count(result, clock.instant());
     }
 
     /** Waits for every task, including those a task scheduled again meanwhile, until {@code answerBy}. */
@@ -363,21 +335,8 @@ public class Sweeper {
         }
     }
 
-    private static final class Tally {
-        final AtomicInteger due = new AtomicInteger();
-        final AtomicInteger revoked = new AtomicInteger();
-        final AtomicInteger delivered = new AtomicInteger();
-        final AtomicInteger fallenBack = new AtomicInteger();
-        final AtomicInteger failed = new AtomicInteger();
-        final AtomicLong worstLagMs = new AtomicLong();
-        final AtomicLong oldestForwardAgeMs = new AtomicLong();
-        final AtomicInteger throttled = new AtomicInteger();
-        /** Until when RBM-calling work waits after RBM answered 429 (its Retry-After). */
-        final AtomicReference<Instant> rbmResumeAt = new AtomicReference<>(Instant.MIN);
-    }
-
     /** Schedules an item's work for a time. */
-    private interface Schedule {
+    interface Schedule {
         void at(DueItem item, Instant when);
     }
 }
