@@ -61,6 +61,7 @@ class MetricsTest {
         for (Metric metric : Metric.values()) {
             names.add(metric.metricName());
         }
-        assertEquals(List.of("sent", "delivered", "revoked", "fallenBack", "fallbackFailed", "deliveredAfterRevoke", "revokeRefused", "fallbackUnconfirmed", "revokeNotHonoured", "sweepDue", "sweepFailed", "sweepLagMs", "oldestDueAgeMs", "oldestForwardAgeMs", "forwardGaveUp"), names);
+        assertEquals(List.of("sent", "delivered", "revoked", "fallenBack", "fallbackFailed", "deliveredAfterRevoke", "revokeRefused", "fallbackUnconfirmed", "revokeNotHonoured", "sweepDue", "sweepFailed", "sweepLagMs", "oldestDueAgeMs", "oldestForwardAgeMs", "forwardGaveUp",
+                "campaignRevoked"), names);
     }
 }
