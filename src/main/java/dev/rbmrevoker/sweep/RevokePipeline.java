@@ -14,6 +14,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
@@ -90,41 +92,56 @@ final class RevokePipeline {
 
     private CompletableFuture<RevokeResult> callAndRecord(DueClaim claim) {
         if (claim instanceof ClaimedRevoke claimed) {
-            return CompletableFuture.supplyAsync(() -> call(claimed), lanes.calls())
+            return callWhenAllowed(claimed, new AtomicBoolean())
                     .thenApplyAsync(outcome -> revokes.recordAnswer(claimed, outcome), lanes.store());
         }
         // Someone changed the message first: what it owes now is rarely a revoke, but may be one.
         return CompletableFuture.supplyAsync(() -> revokes.revokeUnclaimed((DueClaim.Unclaimed) claim), lanes.calls());
     }
 
+    /**
+     * Calls RBM once RBM's Retry-After is over, or at once when the claim's budget ends first (a call left
+     * no budget makes no attempt, and the record releases the claim for a later sweep). The wait is a
+     * timer's, never a thread's.
+     */
+    private CompletableFuture<RevokeOutcome> callWhenAllowed(ClaimedRevoke claimed, AtomicBoolean started) {
+        Instant now = clock.instant();
+        Instant resumeAt = tally.rbmResumeAt();
+        Instant budgetEnd = claimed.budgetEnd();
+        if (!now.isBefore(resumeAt) || !now.isBefore(budgetEnd)) {
+            // Asked again on the RBM lane: a 429 may have come in while this call queued there.
+            return CompletableFuture.supplyAsync(() -> {
+                // Once it has an RBM thread it no longer counts as claimed ahead, even while it waits out a 429.
+                if (started.compareAndSet(false, true)) {
+                    claimedAhead.release();
+                }
+                return heldBack(claimed) ? null : call(claimed);
+            }, lanes.calls()).thenCompose(outcome -> outcome != null ? CompletableFuture.completedFuture(outcome)
+                    : callWhenAllowed(claimed, started));
+        }
+        Instant until = resumeAt.isBefore(budgetEnd) ? resumeAt : budgetEnd;
+        CompletableFuture<Void> waited = new CompletableFuture<>();
+        try {
+            lanes.timer().schedule(() -> waited.complete(null), Math.max(1, Duration.between(now, until).toMillis()),
+                    TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(new CancellationException("sweep over"));
+        }
+        return waited.thenCompose(ignored -> callWhenAllowed(claimed, started));
+    }
+
+    private boolean heldBack(ClaimedRevoke claimed) {
+        Instant now = clock.instant();
+        return now.isBefore(tally.rbmResumeAt()) && now.isBefore(claimed.budgetEnd());
+    }
+
     private RevokeOutcome call(ClaimedRevoke claimed) {
-        claimedAhead.release();
-        awaitRbm(claimed.budgetEnd());
         RevokeOutcome outcome = revokes.callRbm(claimed);
         if (outcome instanceof RevokeOutcome.Unavailable unavailable && unavailable.throttled()) {
-            // Before this thread's next call, not after the record: the claimed revokes behind it wait too.
+            // Before this lane's next call, not after the record: the claimed revokes behind it wait too.
             tally.holdRbmBack(clock.instant().plus(unavailable.retryAfter()));
         }
         return outcome;
-    }
-
-    /**
-     * Waits out RBM's Retry-After, or until the claim's budget ends: a call left no budget makes no
-     * attempt, and the record releases the claim for a later sweep.
-     */
-    private void awaitRbm(Instant budgetEnd) {
-        Instant now = clock.instant();
-        Instant resumeAt;
-        while (now.isBefore(resumeAt = tally.rbmResumeAt()) && now.isBefore(budgetEnd)) {
-            Instant until = resumeAt.isBefore(budgetEnd) ? resumeAt : budgetEnd;
-            try {
-                Thread.sleep(Math.max(1, Duration.between(now, until).toMillis()));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new CancellationException("sweep over");
-            }
-            now = clock.instant();
-        }
     }
 
     private void count(DueItem item, RevokeResult result) {
