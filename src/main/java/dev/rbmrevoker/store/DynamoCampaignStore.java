@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -137,13 +138,22 @@ public class DynamoCampaignStore implements CampaignStore {
             Map<MessageState, Long> byState = new EnumMap<>(MessageState.class);
             boolean partial = false;
             for (CompletableFuture<ShardCount> shard : shards) {
-                ShardCount count = shard.join();
+                ShardCount count = joined(shard);
                 count.byState().forEach((state, n) -> byState.merge(state, n, Long::sum));
                 partial |= count.partial();
             }
             return new CampaignCounts(byState, partial);
         } finally {
             readers.shutdownNow();
+        }
+    }
+
+    /** A shard's count, or the store's own failure (so that the API answers 503 store-unavailable). */
+    private static ShardCount joined(CompletableFuture<ShardCount> shard) {
+        try {
+            return shard.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
         }
     }
 
