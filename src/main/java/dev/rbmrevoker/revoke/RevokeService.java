@@ -85,10 +85,8 @@ public class RevokeService {
             // The common case, a PENDING message: claimed with one conditional write and no read. Without a
             // fallback flag the revoke hands over whatever fallback the message asked for.
             Instant started = clock.instant();
-            Presumption presumed = Presumption.of(command.messageId(), MessageState.PENDING);
-            Message claim = presumed.message().claimRevoke(FallbackReason.REVOKED_ON_REQUEST, command.fallback() == null,
-                    timing.lease(), Source.API, started);
-            TransitionResult result = store.transition(presumed, claim);
+            TransitionResult result = claimPresumed(Presumption.of(command.messageId(), MessageState.PENDING),
+                    FallbackReason.REVOKED_ON_REQUEST, command.fallback() == null, Source.API, started);
             if (result instanceof TransitionResult.Applied applied) {
                 return revokeClaimed(new ClaimedRevoke(applied.message(), FallbackReason.REVOKED_ON_REQUEST,
                         Source.API, callBudget, started));
@@ -133,10 +131,8 @@ public class RevokeService {
      */
     public RevokeResult revokeForCampaign(String messageId, boolean fallback, Duration budget) {
         Instant started = clock.instant();
-        Presumption presumed = Presumption.of(messageId, MessageState.PENDING);
-        Message claim = presumed.message().claimRevoke(FallbackReason.CAMPAIGN_REVOKED, fallback, timing.lease(),
-                Source.CAMPAIGN, started);
-        TransitionResult result = store.transition(presumed, claim);
+        TransitionResult result = claimPresumed(Presumption.of(messageId, MessageState.PENDING),
+                FallbackReason.CAMPAIGN_REVOKED, fallback, Source.CAMPAIGN, started);
         if (result instanceof TransitionResult.Applied applied) {
             try (MessageLog log = MessageLog.of(applied.message().messageId(), applied.message().agentId())) {
                 return revokeClaimed(new ClaimedRevoke(applied.message(), FallbackReason.CAMPAIGN_REVOKED,
@@ -185,10 +181,8 @@ public class RevokeService {
      */
     public DueClaim claimDue(DueItem item, Duration budget) {
         Instant started = clock.instant();
-        Presumption presumed = Presumption.ofDue(item.id(), MessageState.PENDING, item.dueAt());
-        Message claim = presumed.message().claimRevoke(FallbackReason.DEADLINE_PASSED, true, timing.lease(),
-                Source.SWEEP, started);
-        TransitionResult result = store.transition(presumed, claim);
+        TransitionResult result = claimPresumed(Presumption.ofDue(item.id(), MessageState.PENDING, item.dueAt()),
+                FallbackReason.DEADLINE_PASSED, true, Source.SWEEP, started);
         if (result instanceof TransitionResult.Applied applied) {
             return new ClaimedRevoke(applied.message(), FallbackReason.DEADLINE_PASSED, Source.SWEEP, budget, started);
         }
@@ -205,6 +199,13 @@ public class RevokeService {
             return new RevokeResult.NotDue(stored);
         }
         return revokeDue(stored, unclaimed.budget().minus(Duration.between(unclaimed.started(), clock.instant())));
+    }
+
+    /** The revoke lease, taken with one conditional write and no read while the message is as presumed. */
+    private TransitionResult claimPresumed(Presumption presumed, FallbackReason reason, boolean withFallback,
+            Source source, Instant now) {
+        return store.transition(presumed, presumed.message().claimRevoke(reason, withFallback, timing.lease(), source,
+                now));
     }
 
     private static FallbackReason dueReason(Message message) {
