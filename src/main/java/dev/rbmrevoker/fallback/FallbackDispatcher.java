@@ -106,8 +106,8 @@ public class FallbackDispatcher {
             }
             LOG.infof("No delivery of message %s of agent %s reported within the revoke's confirm window:"
                     + " handing its fallback over", message.messageId(), message.agentId());
-            Dispatch dispatch = dispatchLogged(message, message.revokeConfirmed(source, started), source, budget);
-            return new Dispatch(dispatch.message(), dispatch.message().state() != message.state());
+            // Settled here only by this claim: a delivery or another sweep that came first settled it, not this.
+            return dispatchLogged(message, message.revokeConfirmed(source, started), source, budget);
         }
     }
 

@@ -55,12 +55,16 @@ final class RevokePipeline {
     /**
      * Revokes a due item the index shows PENDING; completes when it is done or left for the next sweep.
      *
-     * @param later where an item goes that must wait for RBM's Retry-After
+     * @param later where an item goes that must wait for RBM's Retry-After, and a fallback that must wait
+     *     out the revoke's confirm window
      */
     CompletableFuture<Void> revoke(DueItem item, Sweeper.Schedule later) {
         return CompletableFuture.supplyAsync(() -> claim(item, later), lanes.claims())
                 .thenCompose(claim -> claim == null ? CompletableFuture.completedFuture(null) : callAndRecord(claim))
-                .thenAccept(result -> count(item, result))
+                .thenAccept(result -> {
+                    count(item, result);
+                    later.handOverAfterWindow(result);
+                })
                 .exceptionally(e -> failed(item, e));
     }
 

@@ -43,12 +43,14 @@ import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
  * Finds the work owed through the due index (a Query per shard, never a Scan) and does it with
  * bounded concurrency: revokes what passed its deadline, retakes expired revoke leases, finishes sends
- * left in SENDING, retries fallbacks and webhook forwards. Each item is claimed with a conditional
+ * left in SENDING, retries fallbacks and webhook forwards, and hands over the fallback of what it revoked
+ * at the end of the revoke's confirm window when it still runs then. Each item is claimed with a conditional
  * write, so two sweeps at once never do the same work twice. The common work, revokes of PENDING
  * messages, goes through a {@link RevokePipeline} so that RBM never waits on the store. Items due
  * within the lookahead are done at their due time; the sweep stops claiming when its budget runs low
@@ -123,21 +125,47 @@ public class Sweeper {
             Schedule schedule = new Schedule() {
                 @Override
                 public void at(DueItem item, Instant when) {
+                    run(when, () -> start(item, this));
+                }
+
+                @Override
+                public void handOverAfterWindow(RevokeResult result) {
+                    Instant windowEnd = windowEndOf(result);
+                    if (windowEnd != null && !windowEnd.isAfter(stopClaiming)) {
+                        Message revoked = ((RevokeResult.Revoked) result).message();
+                        run(windowEnd, () -> on(lanes.store(), () -> confirmAndHandOver(revoked, callsEnd, tally)));
+                    }
+                }
+
+                /** Starts the task at {@code when}, on the sweep's timer; the sweep waits for it to end. */
+                private void run(Instant when, Supplier<CompletableFuture<Void>> task) {
                     // Rounded up: a task run a fraction of a millisecond early finds the item not yet due and skips it.
                     long delay = Math.max(0, ceilMillis(Duration.between(clock.instant(), when)));
                     CompletableFuture<Void> done = new CompletableFuture<>();
                     work.add(done);
-                    lanes.timer().schedule(() -> start(item, this).whenComplete((ignored, e) -> done.complete(null)),
-                            delay, TimeUnit.MILLISECONDS);
+                    try {
+                        lanes.timer().schedule(() -> task.get().whenComplete((ignored, e) -> done.complete(null)),
+                                delay, TimeUnit.MILLISECONDS);
+                    } catch (RejectedExecutionException e) {
+                        done.complete(null);
+                    }
                 }
 
                 private CompletableFuture<Void> start(DueItem item, Schedule later) {
-                    try {
-                        if (item.kind() == DueKind.MESSAGE && item.state() == MessageState.PENDING) {
+                    if (item.kind() == DueKind.MESSAGE && item.state() == MessageState.PENDING) {
+                        try {
                             return pipeline.revoke(item, later);
+                        } catch (RejectedExecutionException e) {
+                            return CompletableFuture.completedFuture(null);
                         }
-                        return CompletableFuture.runAsync(() -> work(item, stopClaiming, callsEnd, tally, later),
-                                callsRbm(item) ? lanes.calls() : lanes.store());
+                    }
+                    return on(callsRbm(item) ? lanes.calls() : lanes.store(),
+                            () -> work(item, stopClaiming, callsEnd, tally, later));
+                }
+
+                private CompletableFuture<Void> on(ExecutorService lane, Runnable task) {
+                    try {
+                        return CompletableFuture.runAsync(task, lane);
                     } catch (RejectedExecutionException e) {
                         return CompletableFuture.completedFuture(null);
                     }
@@ -251,7 +279,7 @@ public class Sweeper {
                     .ifPresent(m -> {
                         tally.due.incrementAndGet();
                         try (MessageLog log = MessageLog.of(m.messageId(), m.agentId())) {
-                            workOn(m, now, budget, tally);
+                            workOn(m, now, budget, tally, schedule);
                         }
                         tally.lag(m.dueAt(), clock.instant());
                     });
@@ -261,14 +289,14 @@ public class Sweeper {
         }
     }
 
-    private void workOn(Message message, Instant now, Duration budget, SweepTally tally) {
+    private void workOn(Message message, Instant now, Duration budget, SweepTally tally, Schedule schedule) {
         switch (message.state()) {
-            case PENDING, REVOKING -> count(revokes.revokeDue(message, budget), tally);
+            case PENDING, REVOKING -> count(revokes.revokeDue(message, budget), tally, schedule);
             case SENDING -> {
                 if (now.isBefore(message.deadline())) {
-                    resend(message, now, budget, tally);
+                    resend(message, now, budget, tally, schedule);
                 } else {
-                    count(revokes.revokeDue(message, budget), tally);
+                    count(revokes.revokeDue(message, budget), tally, schedule);
                 }
             }
             case REVOKED, UNDELIVERABLE -> {
@@ -289,7 +317,7 @@ public class Sweeper {
         }
     }
 
-    private void resend(Message message, Instant now, Duration budget, SweepTally tally) {
+    private void resend(Message message, Instant now, Duration budget, SweepTally tally, Schedule schedule) {
         Message claim = message.claimResend(timing.resendAfter(), Source.SWEEP, now);
         if (store.transition(message, claim) instanceof TransitionResult.Applied applied) {
             LOG.infof("Resending message %s of agent %s left in SENDING", message.messageId(), message.agentId());
@@ -297,7 +325,7 @@ public class Sweeper {
                     budget.minus(Duration.between(now, clock.instant())));
             if (result instanceof SendResult.DeadlinePassed passed) {
                 // The deadline came while this resend was claimed: never sent late, settled by a revoke instead.
-                count(revokes.revokeDue(passed.message(), budget), tally);
+                count(revokes.revokeDue(passed.message(), budget), tally, schedule);
             } else if (result instanceof SendResult.Unavailable) {
                 tally.failed.incrementAndGet();
             } else {
@@ -312,8 +340,39 @@ public class Sweeper {
                 || item.state() == MessageState.REVOKING || item.state() == MessageState.SENDING);
     }
 
-    private void count(RevokeResult result, SweepTally tally) {
+    private void count(RevokeResult result, SweepTally tally, Schedule schedule) {
         tally.count(result, clock.instant());
+        schedule.handOverAfterWindow(result);
+    }
+
+    /**
+     * When the fallback of a message this sweep's call revoked may go: the end of its confirm window; null
+     * when it owes none (no fallback, no window, revoked by someone else).
+     */
+    private static Instant windowEndOf(RevokeResult result) {
+        if (!(result instanceof RevokeResult.Revoked revoked) || !revoked.byThisCall()) {
+            return null;
+        }
+        return revoked.message().revokeUnconfirmed() ? revoked.message().fallback().nextAttemptAt() : null;
+    }
+
+    /**
+     * Hands over the fallback of a message this sweep revoked, from the message as the revoke left it: no
+     * read. The confirmation and the channels' claim are one write conditioned on that version, so a
+     * delivery reported inside the window (or another sweep) came first and wins.
+     */
+    private void confirmAndHandOver(Message revoked, Instant callsEnd, SweepTally tally) {
+        Duration left = Duration.between(clock.instant(), callsEnd);
+        try {
+            FallbackDispatcher.Dispatch dispatch = fallback.confirmAndHandOver(revoked, Source.SWEEP,
+                    left.compareTo(callBudget) < 0 ? left : callBudget);
+            if (dispatch.settledHere()) {
+                tally.countFallback(dispatch.message());
+            }
+        } catch (RuntimeException e) {
+            tally.failed.incrementAndGet();
+            LOG.errorf(e, "Fallback of message %s after its confirm window failed; it stays due", revoked.messageId());
+        }
     }
 
     /** Waits for every task, including those a task scheduled again meanwhile, until {@code answerBy}. */
@@ -338,5 +397,11 @@ public class Sweeper {
     /** Schedules an item's work for a time. */
     interface Schedule {
         void at(DueItem item, Instant when);
+
+        /**
+         * After a revoke: the fallback it left waiting out the confirm window is handed over at the window's
+         * end by this sweep, when it still claims work then; otherwise a later sweep finds it due.
+         */
+        void handOverAfterWindow(RevokeResult result);
     }
 }

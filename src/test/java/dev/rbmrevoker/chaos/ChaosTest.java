@@ -125,6 +125,8 @@ class ChaosTest {
     private static final Duration SETTLE_LIMIT = Duration.ofSeconds(40);
     /** API.md's default REVOKE_CONFIRM_WINDOW, which the chaos profile keeps. */
     private static final Duration CONFIRM_WINDOW = Duration.ofSeconds(5);
+    /** Claims stop 0.6 s before its end: what it revokes in its first 2.4 s, it falls back itself. */
+    private static final Duration LONG_SWEEP_BUDGET = CONFIRM_WINDOW.plusSeconds(3);
     /** A revoke RBM ignores delivers within this; with the webhook pump's delays it lands inside the window. */
     private static final int IGNORED_REVOKE_DELIVERS_WITHIN_MS = 1_500;
     /** Room for applying an event, from being handed to the service to its write. */
@@ -267,12 +269,13 @@ class ChaosTest {
                             delay(origin, plan.createAtMs() + plan.revokeAfterMs()), TimeUnit.MILLISECONDS);
                 }
             }
-            // Two sweeps at once, over and over.
-            for (int i = 0; i < 2; i++) {
+            // Two sweeps at once, over and over: a short one, and one long enough to hand over, at the end of
+            // the confirm window, the fallback of what it revoked early in its run.
+            for (Duration budget : List.of(SWEEP_BUDGET, LONG_SWEEP_BUDGET)) {
                 loops.submit(() -> {
                     while (running.get()) {
                         try {
-                            sweeper.sweep(SWEEP_BUDGET);
+                            sweeper.sweep(budget);
                             sweepsDone.incrementAndGet();
                         } catch (RuntimeException e) {
                             sweepFailures.incrementAndGet();

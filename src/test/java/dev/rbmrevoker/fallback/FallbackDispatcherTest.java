@@ -1,6 +1,7 @@
 package dev.rbmrevoker.fallback;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -104,6 +105,22 @@ class FallbackDispatcherTest {
 
     private static List<String> events(Message message) {
         return message.history().stream().map(HistoryEntry::event).toList();
+    }
+
+    @Test
+    void twoSweepsEndingTheSameWindow_onlyTheOneWhoseClaimWonCountsTheFallback() {
+        String id = revokedInWindow("Your code is 1234", true);
+        Message windowOver = dueNow(id);
+
+        FallbackDispatcher.Dispatch first = dispatcher.confirmAndHandOver(windowOver, Source.SWEEP, BUDGET);
+        FallbackDispatcher.Dispatch second = dispatcher.confirmAndHandOver(windowOver, Source.SWEEP, BUDGET);
+
+        assertEquals(MessageState.FALLEN_BACK, first.message().state());
+        assertTrue(first.settledHere());
+        assertEquals(MessageState.FALLEN_BACK, second.message().state(), "the second finds it settled");
+        assertFalse(second.settledHere(), "and does not count it again in its sweep's summary");
+        assertEquals(1, RevokerResource.sns().publishes().size());
+        assertEquals(1, RevokerResource.callbacks().received().size());
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.rbmrevoker.sweep;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rbmrevoker.local.rbm.Route;
 import dev.rbmrevoker.message.FallbackState;
@@ -14,6 +15,7 @@ import dev.rbmrevoker.message.RbmGateway;
 import dev.rbmrevoker.testing.CapturingMetricSink;
 import dev.rbmrevoker.testing.MessagesTableResource;
 import dev.rbmrevoker.testing.RevokerResource;
+import dev.rbmrevoker.testing.StoreFaults;
 import dev.rbmrevoker.webhook.RbmEvent;
 import dev.rbmrevoker.webhook.WebhookService;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -32,8 +34,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Issue 12: RBM's 200 on the sweep's revoke is not proof. The message is REVOKED with its fallback
- * WAITING out {@code REVOKE_CONFIRM_WINDOW} (the default, 5 s); a later sweep's lookahead hands it over
- * at the window's end, unless a DELIVERED event came first.
+ * WAITING out {@code REVOKE_CONFIRM_WINDOW} (the default, 5 s), unless a DELIVERED event comes first.
+ * The sweep that revoked it hands the fallback over at the window's end itself, from the message as its
+ * revoke left it (no read), when it still claims work then; a sweep that ends sooner leaves it to a later
+ * sweep, whose lookahead hands it over at the window's end.
  */
 @QuarkusTest
 @QuarkusTestResource(RevokerResource.class)
@@ -57,7 +61,10 @@ class ConfirmWindowSweepTest {
     }
 
     private static final Duration WINDOW = Duration.ofSeconds(5);
+    /** Long enough that the sweep still claims work when the window ends (the margin is 5 s, claims stop 2 s before it). */
     private static final Duration SWEEP_BUDGET = Duration.ofSeconds(20);
+    /** Claims stop 3 s into this sweep, before the window of a message it revokes at once ends. */
+    private static final Duration SHORT_SWEEP = Duration.ofSeconds(10);
 
     @Inject
     Sweeper sweeper;
@@ -76,34 +83,74 @@ class ConfirmWindowSweepTest {
         metrics.clear();
     }
 
-    /** Past its deadline, queued at RBM, revoked by one sweep: REVOKED, its fallback waiting out the window. */
-    private Message revokedBySweep() throws Exception {
+    /** Past its deadline and queued at RBM, with an SMS and a callback to fall back to. */
+    private Message dueAtRbm() throws Exception {
         Instant now = SweepFixtures.now();
-        Message message = SweepFixtures.createAtRbm(store, rbm,
+        return SweepFixtures.createAtRbm(store, rbm,
                 List.of(Message.tracked(SweepFixtures.spec(now.minusSeconds(1)), Messages.TIMING, now.minusSeconds(60))))
                 .get(0);
-        SweepSummary first = sweeper.sweep(SWEEP_BUDGET);
+    }
 
+    @Test
+    void theRevokingSweep_fallsBackOnceAtTheWindowsEnd_withoutReadingTheMessage() throws Exception {
+        Message message = dueAtRbm();
+
+        int readsBefore = StoreFaults.reads();
+        SweepSummary sweep = sweeper.sweep(SWEEP_BUDGET);
+        int reads = StoreFaults.reads() - readsBefore;
+        SweepSummary next = sweeper.sweep(Duration.ofSeconds(2));
+
+        Message after = store.get(message.messageId()).orElseThrow();
+        assertEquals(MessageState.FALLEN_BACK, after.state(), after.history().toString());
+        assertEquals(1, sweep.revoked(), sweep.toString());
+        assertEquals(1, sweep.fallenBack(), "the same sweep fell back: " + sweep);
+        assertEquals(0, reads, "the hand-over started from the message the revoke left, not from a read");
+        assertFalse(after.fallback().sentAt().isBefore(after.revokedAt().plus(WINDOW)), "not before the window's end");
+        assertEquals(0, next.due(), next.toString());
+        assertEquals(1, RevokerResource.sns().publishes().size());
+        assertEquals(1, RevokerResource.callbacks().received().size());
+        assertEquals(1, RevokerResource.rbm().calls(Route.REVOKE).size());
+    }
+
+    @Test
+    void deliveredInsideTheWindow_whileTheRevokingSweepWaits_endsDelivered_andNoFallbackEverGoes() throws Exception {
+        Message message = dueAtRbm();
+
+        CompletableFuture<SweepSummary> sweep = CompletableFuture.supplyAsync(() -> sweeper.sweep(SWEEP_BUDGET));
+        Message revoked = awaitRevoked(message.messageId());
+        assertEquals(FallbackState.WAITING, revoked.fallback().state(), "the window is still open");
+        webhooks.apply(new RbmEvent("DELIVERED", "delivered-" + revoked.messageId(), revoked.messageId(),
+                revoked.phoneNumber(), revoked.agentId()), "envelope-" + revoked.messageId());
+        SweepSummary summary = sweep.get(60, TimeUnit.SECONDS);
+        sweeper.sweep(Duration.ofSeconds(2));
+
+        Message after = store.get(revoked.messageId()).orElseThrow();
+        assertEquals(MessageState.DELIVERED, after.state(), after.history().toString());
+        assertEquals("REVOKE_NOT_HONOURED", SweepFixtures.events(after).get(SweepFixtures.events(after).size() - 1));
+        assertNull(after.dueAt());
+        assertEquals(1, summary.revoked(), summary.toString());
+        assertEquals(0, summary.fallenBack(), summary.toString());
+        assertEquals(0, RevokerResource.sns().requests());
+        assertEquals(0, RevokerResource.callbacks().received().size());
+        assertEquals(1, metrics.lines().stream().filter(l -> l.contains("\"revokeNotHonoured\"")).count());
+    }
+
+    @Test
+    void aSweepEndingBeforeTheWindow_leavesTheFallbackDue_andTheNextSweepFallsBackOnceAtTheWindowsEnd() throws Exception {
+        Message message = dueAtRbm();
+
+        SweepSummary first = sweeper.sweep(SHORT_SWEEP);
         Message revoked = store.get(message.messageId()).orElseThrow();
+        SweepSummary second = sweeper.sweep(SWEEP_BUDGET);
+        SweepSummary third = sweeper.sweep(Duration.ofSeconds(2));
+
         assertEquals(1, first.revoked(), first.toString());
         assertEquals(0, first.fallenBack(), "no fallback on the 200 alone: " + first);
         assertEquals(MessageState.REVOKED, revoked.state(), revoked.history().toString());
         assertEquals(FallbackState.WAITING, revoked.fallback().state());
         assertEquals(revoked.revokedAt().plus(WINDOW), revoked.fallback().nextAttemptAt());
-        assertEquals(revoked.fallback().nextAttemptAt(), revoked.dueAt());
-        assertEquals(0, RevokerResource.sns().requests());
-        assertEquals(0, RevokerResource.callbacks().received().size());
-        return revoked;
-    }
-
-    @Test
-    void afterTheWindow_theNextSweepFallsBackOnce_atTheWindowsEnd() throws Exception {
-        Message revoked = revokedBySweep();
-
-        SweepSummary second = sweeper.sweep(SWEEP_BUDGET);
-        SweepSummary third = sweeper.sweep(Duration.ofSeconds(2));
-
-        Message after = store.get(revoked.messageId()).orElseThrow();
+        assertEquals(revoked.fallback().nextAttemptAt(), revoked.dueAt(), "due for a later sweep at the window's end");
+        Message after = store.get(message.messageId()).orElseThrow();
         assertEquals(MessageState.FALLEN_BACK, after.state(), after.history().toString());
         assertEquals(1, second.fallenBack(), second.toString());
         assertEquals(0, third.due(), third.toString());
@@ -113,24 +160,15 @@ class ConfirmWindowSweepTest {
         assertEquals(1, RevokerResource.rbm().calls(Route.REVOKE).size());
     }
 
-    @Test
-    void deliveredInsideTheWindow_whileASweepWaitsForIt_endsDelivered_andNoFallbackEverGoes() throws Exception {
-        Message revoked = revokedBySweep();
-
-        CompletableFuture<SweepSummary> second = CompletableFuture.supplyAsync(() -> sweeper.sweep(SWEEP_BUDGET));
-        Thread.sleep(1000);
-        webhooks.apply(new RbmEvent("DELIVERED", "delivered-" + revoked.messageId(), revoked.messageId(),
-                revoked.phoneNumber(), revoked.agentId()), "envelope-" + revoked.messageId());
-        SweepSummary summary = second.get(60, TimeUnit.SECONDS);
-        sweeper.sweep(Duration.ofSeconds(2));
-
-        Message after = store.get(revoked.messageId()).orElseThrow();
-        assertEquals(MessageState.DELIVERED, after.state(), after.history().toString());
-        assertEquals("REVOKE_NOT_HONOURED", SweepFixtures.events(after).get(SweepFixtures.events(after).size() - 1));
-        assertNull(after.dueAt());
-        assertEquals(0, summary.fallenBack(), summary.toString());
-        assertEquals(0, RevokerResource.sns().requests());
-        assertEquals(0, RevokerResource.callbacks().received().size());
-        assertEquals(1, metrics.lines().stream().filter(l -> l.contains("\"revokeNotHonoured\"")).count());
+    private Message awaitRevoked(String messageId) throws InterruptedException {
+        Instant giveUp = Instant.now().plus(WINDOW);
+        while (Instant.now().isBefore(giveUp)) {
+            Message current = store.get(messageId).orElseThrow();
+            if (current.state() == MessageState.REVOKED) {
+                return current;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("the sweep did not revoke " + messageId + " within " + WINDOW);
     }
 }

@@ -16,8 +16,9 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Wraps the real store in every test: passes everything through, except that a test may make the next
- * few creates or transitions fail as a DynamoDB outage does. Tests call {@link #clear()} when done.
+ * Wraps the real store in every test: passes everything through and counts the reads, except that a test
+ * may make the next few creates or transitions fail as a DynamoDB outage does. Tests call {@link #clear()}
+ * when done.
  */
 @Decorator
 @Priority(10)
@@ -33,6 +34,7 @@ public class StoreFaults implements MessageStore {
     private static final AtomicInteger CREATE_FAILURES = new AtomicInteger();
     private static final AtomicInteger TRANSITION_FAILURES = new AtomicInteger();
     private static final AtomicInteger TRANSITIONS_TO_PASS = new AtomicInteger();
+    private static final AtomicInteger READS = new AtomicInteger();
 
     @Inject
     @Delegate
@@ -50,6 +52,11 @@ public class StoreFaults implements MessageStore {
     public static void failTransitionsAfter(int passing, int times) {
         TRANSITIONS_TO_PASS.set(passing);
         TRANSITION_FAILURES.set(times);
+    }
+
+    /** How many messages were read (GetItem) since the application started: a step that should not read compares two. */
+    public static int reads() {
+        return READS.get();
     }
 
     public static void clear() {
@@ -72,6 +79,7 @@ public class StoreFaults implements MessageStore {
 
     @Override
     public Optional<Message> get(String messageId) {
+        READS.incrementAndGet();
         return delegate.get(messageId);
     }
 
