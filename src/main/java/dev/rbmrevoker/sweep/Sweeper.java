@@ -245,8 +245,7 @@ public class Sweeper {
             }
             return;
         }
-        Duration left = Duration.between(now, callsEnd);
-        Duration budget = left.compareTo(callBudget) < 0 ? left : callBudget;
+        Duration budget = callBudgetUntil(callsEnd);
         try {
             if (item.kind() == DueKind.FORWARD) {
                 forwards.get(item.id())
@@ -362,10 +361,9 @@ public class Sweeper {
      * delivery reported inside the window (or another sweep) came first and wins.
      */
     private void confirmAndHandOver(Message revoked, Instant callsEnd, SweepTally tally) {
-        Duration left = Duration.between(clock.instant(), callsEnd);
         try {
             FallbackDispatcher.Dispatch dispatch = fallback.confirmAndHandOver(revoked, Source.SWEEP,
-                    left.compareTo(callBudget) < 0 ? left : callBudget);
+                    callBudgetUntil(callsEnd));
             if (dispatch.settledHere()) {
                 tally.countFallback(dispatch.message());
             }
@@ -373,6 +371,12 @@ public class Sweeper {
             tally.failed.incrementAndGet();
             LOG.errorf(e, "Fallback of message %s after its confirm window failed; it stays due", revoked.messageId());
         }
+    }
+
+    /** A call's budget from now: {@code CALL_BUDGET}, or less when the sweep's calls end sooner. */
+    private Duration callBudgetUntil(Instant callsEnd) {
+        Duration left = Duration.between(clock.instant(), callsEnd);
+        return left.compareTo(callBudget) < 0 ? left : callBudget;
     }
 
     /** Waits for every task, including those a task scheduled again meanwhile, until {@code answerBy}. */
