@@ -9,6 +9,7 @@ import dev.rbmrevoker.message.Message;
 import dev.rbmrevoker.message.MessageState;
 import dev.rbmrevoker.message.MessageUpdater;
 import dev.rbmrevoker.message.PhoneNumbers;
+import dev.rbmrevoker.message.Presumption;
 import dev.rbmrevoker.message.Source;
 import dev.rbmrevoker.message.TransitionResult;
 import dev.rbmrevoker.message.MessageStore;
@@ -24,6 +25,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
@@ -111,12 +113,80 @@ public class FallbackDispatcher {
         }
     }
 
+    /** What a hand-over of a message known only from the due index did. */
+    public sealed interface WindowEnd {
+        /** The window's end and the channels' claim were written; what the hand-over then did. */
+        record Claimed(Dispatch dispatch) implements WindowEnd {
+        }
+
+        /**
+         * Nothing was written or handed over: the message is not as the index showed it (a delivery came, a
+         * retry is due instead, another sweep claimed it first).
+         *
+         * @param stored the message as stored, to decide from as if it had been read; empty when it is gone,
+         *     or when the window had not ended yet and nothing was tried
+         */
+        record NotClaimed(Optional<Message> stored) implements WindowEnd {
+        }
+    }
+
+    /**
+     * As {@link #confirmAndHandOver(Message, Source, Duration)}, for a message the due index shows REVOKED
+     * at the end of its confirm window, with its channels: the window's end and the channels' claim are
+     * presumed, so the hand-over costs one conditional write and no read. The write is conditioned on the
+     * fallback still waiting out that window with nothing claimed, so a delivery, RBM's expiry or another
+     * sweep that came first makes it fail; the stored message it answers then is the caller's to decide from.
+     */
+    public WindowEnd confirmAndHandOver(Presumption presumed, Source source, Duration budget) {
+        Message standIn = presumed.message();
+        Instant started = clock.instant();
+        if (!standIn.revokeUnconfirmed() || standIn.fallback().nextAttemptAt().isAfter(started)) {
+            return new WindowEnd.NotClaimed(Optional.empty());
+        }
+        Message confirmed = standIn.revokeConfirmed(source, started);
+        Claim claim = claim(confirmed, source, budget);
+        TransitionResult written = store.transition(presumed, claim.message());
+        if (!(written instanceof TransitionResult.Applied applied)) {
+            return new WindowEnd.NotClaimed(((TransitionResult.Conflict) written).current());
+        }
+        Message claimed = applied.message();
+        try (MessageLog log = MessageLog.of(claimed.messageId(), claimed.agentId())) {
+            LOG.infof("No delivery of message %s of agent %s reported within the revoke's confirm window:"
+                    + " handing its fallback over", claimed.messageId(), claimed.agentId());
+            return new WindowEnd.Claimed(handOverClaimed(claim, claimed, confirmed.state(), source, budget));
+        }
+    }
+
     /**
      * @param stored the message as stored: the claim is written over this version
      * @param message what the hand-over starts from: {@code stored}, or a change of it not written yet (the
      *     confirm window's end), which the claim's write then carries
      */
     private Dispatch dispatchLogged(Message stored, Message message, Source source, Duration budget) {
+        Claim claim = claim(message, source, budget);
+        if (claim.lost().isEmpty() && claim.startable().isEmpty() && stored == message) {
+            return new Dispatch(message, false);
+        }
+        TransitionResult written = store.transition(stored, claim.message());
+        if (!(written instanceof TransitionResult.Applied applied)) {
+            // Someone else changed the message first; what is still due is theirs or the sweep's.
+            return new Dispatch(((TransitionResult.Conflict) written).current().orElse(stored), false);
+        }
+        return handOverClaimed(claim, applied.message(), message.state(), source, budget);
+    }
+
+    /**
+     * The channels a hand-over takes: those due, less those left for later.
+     *
+     * @param lost claimed SMS whose lease ran out: ended UNCONFIRMED, never published again
+     * @param startable handed over by this dispatch
+     * @param leftForLater a channel due was not started for lack of budget
+     * @param message the message with the claim, to write
+     */
+    private record Claim(List<Channel> lost, List<Channel> startable, boolean leftForLater, Message message) {
+    }
+
+    private Claim claim(Message message, Source source, Duration budget) {
         Instant now = clock.instant();
         List<Channel> due = dueChannels(message, now);
         // A claimed SMS whose lease ran out may have been published by the dispatcher that died: never again.
@@ -125,9 +195,6 @@ public class FallbackDispatcher {
         List<Channel> startable = due.stream().filter(channel -> !lost.contains(channel) && fits(channel, budget))
                 .toList();
         boolean leftForLater = lost.size() + startable.size() < due.size();
-        if (lost.isEmpty() && startable.isEmpty() && stored == message) {
-            return new Dispatch(message, false);
-        }
         Message claimed = message;
         for (Channel channel : lost) {
             ChannelDelivery before = claimed.fallback().deliveries().get(channel);
@@ -141,32 +208,38 @@ public class FallbackDispatcher {
                     new ChannelDelivery(ChannelState.SENDING, before.attempts() + 1, null, before.lastError()),
                     now.plus(CLAIM_LEASE), source, now);
         }
-        TransitionResult claim = store.transition(stored, claimed);
-        if (!(claim instanceof TransitionResult.Applied applied)) {
-            // Someone else changed the message first; what is still due is theirs or the sweep's.
-            return new Dispatch(((TransitionResult.Conflict) claim).current().orElse(stored), false);
-        }
-        for (Channel channel : lost) {
+        return new Claim(lost, startable, leftForLater, claimed);
+    }
+
+    /**
+     * Hands the claimed channels over and records their results.
+     *
+     * @param claimed the message as the claim's write stored it
+     * @param before the message's state before the claim: a change from it settled the fallback here
+     */
+    private Dispatch handOverClaimed(Claim claim, Message claimed, MessageState before, Source source,
+            Duration budget) {
+        for (Channel channel : claim.lost()) {
             LOG.warnf("Fallback %s of message %s of agent %s was claimed but never recorded: UNCONFIRMED, not"
-                    + " sent again", channel, message.messageId(), message.agentId());
+                    + " sent again", channel, claimed.messageId(), claimed.agentId());
             metrics.count(Metric.FALLBACK_UNCONFIRMED);
         }
         Map<Channel, ChannelDelivery> results = new EnumMap<>(Channel.class);
         Instant started = clock.instant();
-        for (Channel channel : startable) {
+        for (Channel channel : claim.startable()) {
             Duration left = budget.minus(Duration.between(started, clock.instant()));
-            ChannelDelivery attempt = applied.message().fallback().deliveries().get(channel);
-            results.put(channel, handOverTo(channel, applied.message(), attempt.attempts(), left));
+            ChannelDelivery attempt = claimed.fallback().deliveries().get(channel);
+            results.put(channel, handOverTo(channel, claimed, attempt.attempts(), left));
         }
-        Message recorded = results.isEmpty() ? applied.message()
-                : updater.apply(applied.message(), current -> record(current, results, leftForLater, source));
+        Message recorded = results.isEmpty() ? claimed
+                : updater.apply(claimed, current -> record(current, results, claim.leftForLater(), source));
         results.forEach((channel, result) -> {
             if (result.state() == ChannelState.UNCONFIRMED
                     && result.equals(recorded.fallback().deliveries().get(channel))) {
                 metrics.count(Metric.FALLBACK_UNCONFIRMED);
             }
         });
-        boolean settledHere = recorded.state() != message.state();
+        boolean settledHere = recorded.state() != before;
         if (settledHere) {
             if (recorded.state() == MessageState.FALLEN_BACK) {
                 metrics.count(Metric.FALLEN_BACK);

@@ -1,5 +1,6 @@
 package dev.rbmrevoker.store;
 
+import dev.rbmrevoker.message.Channel;
 import dev.rbmrevoker.message.DueCursor;
 import dev.rbmrevoker.message.DueItem;
 import dev.rbmrevoker.message.DueKind;
@@ -47,6 +48,8 @@ public class DynamoMessageStore implements MessageStore {
             MessageItemMapper.DELIVERED_AT, MessageItemMapper.READ_AT, MessageItemMapper.REVOKED_AT,
             MessageItemMapper.CLAIM, MessagesTable.DUE_AT, MessagesTable.DUE_SHARD, MessagesTable.EXPIRES_AT,
             MessageItemMapper.HISTORY, MessageItemMapper.SEEN_EVENTS);
+    /** What a presumed window's end writes besides: the fallback's claim, and the kind that named its channels. */
+    private static final Set<String> WINDOW_END = Set.of(MessageItemMapper.FALLBACK, MessagesTable.KIND);
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -117,9 +120,13 @@ public class DynamoMessageStore implements MessageStore {
         if (!presumed.messageId().equals(to.messageId())) {
             throw new IllegalArgumentException("a transition cannot change the messageId");
         }
-        ItemUpdate update = ItemUpdate.between(mapper.toItem(presumed.message()), mapper.toItem(to), WRITTEN_APART);
+        Map<String, AttributeValue> standIn = mapper.toItem(presumed.message());
+        ItemUpdate update = ItemUpdate.between(standIn, mapper.toItem(to), WRITTEN_APART);
         Set<String> made = new HashSet<>(update.touched());
         made.removeAll(PRESUMABLE);
+        if (presumed.windowChannels() != null) {
+            made.removeAll(WINDOW_END);
+        }
         if (!made.isEmpty()) {
             throw new IllegalArgumentException("a presumed change may not write " + made);
         }
@@ -146,6 +153,19 @@ public class DynamoMessageStore implements MessageStore {
             // The history keeps its newest entries; an append that would need trimming is no presumed change.
             condition.add("size(" + update.name(MessageItemMapper.HISTORY) + ") <= "
                     + update.value(AttributeValue.fromN(Integer.toString(Message.HISTORY_LIMIT - logged))));
+        }
+        if (presumed.windowChannels() != null) {
+            // The fallback as the stand-in has it: waiting out the window the index showed, nothing claimed yet,
+            // for the channels the index showed (the kind names them, and they never change).
+            String fallback = update.name(MessageItemMapper.FALLBACK);
+            Map<String, AttributeValue> waiting = standIn.get(MessageItemMapper.FALLBACK).m();
+            condition.add(fallback + "." + update.name(MessageItemMapper.FALLBACK_STATE) + " = "
+                    + update.value(waiting.get(MessageItemMapper.FALLBACK_STATE)));
+            condition.add(fallback + "." + update.name(MessageItemMapper.FALLBACK_DUE) + " = "
+                    + update.value(waiting.get(MessageItemMapper.FALLBACK_DUE)));
+            condition.add("size(" + fallback + "." + update.name(MessageItemMapper.FALLBACK_DELIVERIES) + ") = "
+                    + update.value(AttributeValue.fromN("0")));
+            condition.add(update.name(MessagesTable.KIND) + " = " + update.value(standIn.get(MessagesTable.KIND)));
         }
         if (presumed.event() != null) {
             String seen = update.name(MessageItemMapper.SEEN_EVENTS);
@@ -219,12 +239,14 @@ public class DynamoMessageStore implements MessageStore {
     private static DueItem dueItem(Map<String, AttributeValue> item) {
         String kind = MessageItemMapper.str(item, MessagesTable.KIND);
         String state = MessageItemMapper.str(item, MessagesTable.STATE);
-        DueKind dueKind = kind == null ? DueKind.MESSAGE : DueKind.valueOf(kind);
+        Set<Channel> windowChannels = MessagesTable.windowChannels(kind);
+        DueKind dueKind = kind == null || windowChannels != null ? DueKind.MESSAGE : DueKind.valueOf(kind);
         String id = MessageItemMapper.str(item, MessagesTable.MESSAGE_ID);
         return new DueItem(
                 dueKind == DueKind.FORWARD ? DynamoForwardStore.forwardId(id) : id,
                 dueKind,
                 MessageItemMapper.instant(item, MessagesTable.DUE_AT),
-                state == null ? null : MessageState.valueOf(state));
+                state == null ? null : MessageState.valueOf(state),
+                windowChannels);
     }
 }

@@ -42,6 +42,10 @@ final class MessageItemMapper {
     static final String REVOKE_AT = "revokeAt";
     static final String CLAIM = "claim";
     static final String FALLBACK = "fallback";
+    /** Entries of the fallback map that a presumed window's end is conditioned on. */
+    static final String FALLBACK_STATE = "state";
+    static final String FALLBACK_DUE = "nextAttemptAt";
+    static final String FALLBACK_DELIVERIES = "deliveries";
     static final String HISTORY = "history";
     static final String HISTORY_DROPPED = "historyDropped";
     static final String SEEN_EVENTS = "seenEvents";
@@ -85,6 +89,9 @@ final class MessageItemMapper {
         if (m.dueAt() != null) {
             item.put(MessagesTable.DUE_AT, n(m.dueAt()));
             item.put(MessagesTable.DUE_SHARD, s(MessagesTable.shardOf(m.messageId(), dueShards)));
+        }
+        if (m.revokeUnconfirmed()) {
+            item.put(MessagesTable.KIND, s(MessagesTable.windowKind(m.fallback().channels())));
         }
         Instant expiresAt = m.isSettled() ? m.updatedAt().plus(retention)
                 : m.revokesGaveUp() ? m.deadline().plus(retention)
@@ -177,23 +184,23 @@ final class MessageItemMapper {
         Map<String, AttributeValue> m = new HashMap<>();
         putIfPresent(m, "smsText", f.smsText() == null ? null : s(f.smsText()));
         m.put("callback", AttributeValue.fromBool(f.callback()));
-        m.put("state", s(f.state().name()));
+        m.put(FALLBACK_STATE, s(f.state().name()));
         putIfPresent(m, "reason", f.reason() == null ? null : s(f.reason().name()));
         putIfPresent(m, "sentAt", n(f.sentAt()));
-        putIfPresent(m, "nextAttemptAt", n(f.nextAttemptAt()));
+        putIfPresent(m, FALLBACK_DUE, n(f.nextAttemptAt()));
         Map<String, AttributeValue> deliveries = new HashMap<>();
         f.deliveries().forEach((channel, d) -> deliveries.put(channel.name(), delivery(d)));
-        m.put("deliveries", AttributeValue.fromM(deliveries));
+        m.put(FALLBACK_DELIVERIES, AttributeValue.fromM(deliveries));
         return AttributeValue.fromM(m);
     }
 
     private static Fallback fallback(Map<String, AttributeValue> m) {
         Map<Channel, ChannelDelivery> deliveries = new EnumMap<>(Channel.class);
-        m.get("deliveries").m().forEach((channel, d) -> deliveries.put(Channel.valueOf(channel), delivery(d.m())));
+        m.get(FALLBACK_DELIVERIES).m().forEach((channel, d) -> deliveries.put(Channel.valueOf(channel), delivery(d.m())));
         String reason = str(m, "reason");
-        return new Fallback(str(m, "smsText"), m.get("callback").bool(), FallbackState.valueOf(str(m, "state")),
+        return new Fallback(str(m, "smsText"), m.get("callback").bool(), FallbackState.valueOf(str(m, FALLBACK_STATE)),
                 reason == null ? null : FallbackReason.valueOf(reason), instant(m, "sentAt"), deliveries,
-                instant(m, "nextAttemptAt"));
+                instant(m, FALLBACK_DUE));
     }
 
     private static AttributeValue delivery(ChannelDelivery d) {

@@ -1,5 +1,9 @@
 package dev.rbmrevoker.store;
 
+import dev.rbmrevoker.message.Channel;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.stream.Collectors;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
@@ -46,8 +50,15 @@ public final class MessagesTable {
     public static final String EXPIRES_AT = "expiresAt";
     public static final String STATE = "state";
     public static final String VERSION = "version";
-    /** Absent on messages; {@code FORWARD} on a webhook forward waiting for a retry. */
+    /**
+     * {@code FORWARD} on a webhook forward waiting for a retry, {@code CAMPAIGN} on a campaign revocation;
+     * on a REVOKED message waiting out its revoke's confirm window, {@code WINDOW:} and the channels its
+     * fallback then goes to (see {@link #windowKind}); absent on other messages. The due index projects it,
+     * so the sweep claims the fallback at the window's end without reading the message. It changes only
+     * together with {@code dueAt}, so it costs no index write of its own.
+     */
     public static final String KIND = "kind";
+    private static final String WINDOW = "WINDOW:";
     public static final String CAMPAIGN_INDEX = "campaign";
     /** {@code <shard>#<campaign>#<agentId>}: the campaign index's partition key, set once with the message. */
     public static final String CAMPAIGN_KEY = "campaignKey";
@@ -126,6 +137,23 @@ public final class MessagesTable {
                         .enabled(true)
                         .build())
                 .build();
+    }
+
+    /** The kind of a message waiting out its revoke's confirm window, e.g. {@code WINDOW:SMS,CALLBACK}. */
+    static String windowKind(Set<Channel> channels) {
+        return WINDOW + EnumSet.copyOf(channels).stream().map(Channel::name).collect(Collectors.joining(","));
+    }
+
+    /** The channels a {@link #windowKind} names; null for any other kind. */
+    static Set<Channel> windowChannels(String kind) {
+        if (kind == null || !kind.startsWith(WINDOW)) {
+            return null;
+        }
+        Set<Channel> channels = EnumSet.noneOf(Channel.class);
+        for (String channel : kind.substring(WINDOW.length()).split(",")) {
+            channels.add(Channel.valueOf(channel));
+        }
+        return channels;
     }
 
     static String shardOf(String id, int shards) {

@@ -13,6 +13,7 @@ import dev.rbmrevoker.message.FallbackState;
 import dev.rbmrevoker.message.Message;
 import dev.rbmrevoker.message.MessageState;
 import dev.rbmrevoker.message.MessageStore;
+import dev.rbmrevoker.message.Presumption;
 import dev.rbmrevoker.message.Source;
 import dev.rbmrevoker.message.Timing;
 import dev.rbmrevoker.message.TransitionResult;
@@ -33,6 +34,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -49,8 +51,9 @@ import org.jboss.logging.Logger;
 /**
  * Finds the work owed through the due index (a Query per shard, never a Scan) and does it with
  * bounded concurrency: revokes what passed its deadline, retakes expired revoke leases, finishes sends
- * left in SENDING, retries fallbacks and webhook forwards, and hands over the fallback of what it revoked
- * at the end of the revoke's confirm window when it still runs then. Each item is claimed with a conditional
+ * left in SENDING, retries fallbacks and webhook forwards, and hands over fallbacks at the end of their
+ * revoke's confirm window: those it revoked itself from the message in hand when it still runs then, the
+ * others from what the due index shows. Each item is claimed with a conditional
  * write, so two sweeps at once never do the same work twice. The common work, revokes of PENDING
  * messages, goes through a {@link RevokePipeline} so that RBM never waits on the store. Items due
  * within the lookahead are done at their due time; the sweep stops claiming when its budget runs low
@@ -158,6 +161,9 @@ public class Sweeper {
                         } catch (RejectedExecutionException e) {
                             return CompletableFuture.completedFuture(null);
                         }
+                    }
+                    if (item.windowChannels() != null && item.state() == MessageState.REVOKED) {
+                        return on(lanes.store(), () -> endWindow(item, stopClaiming, callsEnd, tally, later));
                     }
                     return on(callsRbm(item) ? lanes.calls() : lanes.store(),
                             () -> work(item, stopClaiming, callsEnd, tally, later));
@@ -273,18 +279,51 @@ public class Sweeper {
                         });
                 return;
             }
-            store.get(item.id())
-                    .filter(m -> m.dueAt() != null && !m.dueAt().isAfter(now))
-                    .ifPresent(m -> {
-                        tally.due.incrementAndGet();
-                        try (MessageLog log = MessageLog.of(m.messageId(), m.agentId())) {
-                            workOn(m, now, budget, tally, schedule);
-                        }
-                        tally.lag(m.dueAt(), clock.instant());
-                    });
+            workOnIfDue(store.get(item.id()), now, budget, tally, schedule);
         } catch (RuntimeException e) {
             tally.failed.incrementAndGet();
             LOG.errorf(e, "Sweep work on %s %s failed; it stays due", item.kind(), item.id());
+        }
+    }
+
+    private void workOnIfDue(Optional<Message> stored, Instant now, Duration budget, SweepTally tally,
+            Schedule schedule) {
+        stored.filter(m -> m.dueAt() != null && !m.dueAt().isAfter(now))
+                .ifPresent(m -> {
+                    tally.due.incrementAndGet();
+                    try (MessageLog log = MessageLog.of(m.messageId(), m.agentId())) {
+                        workOn(m, now, budget, tally, schedule);
+                    }
+                    tally.lag(m.dueAt(), clock.instant());
+                });
+    }
+
+    /**
+     * The end of a confirm window the due index shows, with the channels the fallback goes to: the
+     * confirmation and the channels' claim are presumed from the index, so nothing is read. When the message
+     * is not as the index showed it, the failed write answers it, and it is worked on as if it had been read.
+     */
+    private void endWindow(DueItem item, Instant stopClaiming, Instant callsEnd, SweepTally tally, Schedule schedule) {
+        Instant now = clock.instant();
+        if (now.isAfter(stopClaiming)) {
+            return;
+        }
+        Duration budget = callBudgetUntil(callsEnd);
+        try {
+            FallbackDispatcher.WindowEnd ended = fallback.confirmAndHandOver(
+                    Presumption.ofWindowEnd(item.id(), item.dueAt(), item.windowChannels()), Source.SWEEP, budget);
+            if (ended instanceof FallbackDispatcher.WindowEnd.Claimed claimed) {
+                tally.due.incrementAndGet();
+                if (claimed.dispatch().settledHere()) {
+                    tally.countFallback(claimed.dispatch().message());
+                }
+                tally.lag(item.dueAt(), clock.instant());
+            } else {
+                workOnIfDue(((FallbackDispatcher.WindowEnd.NotClaimed) ended).stored(), now, budget, tally, schedule);
+            }
+        } catch (RuntimeException e) {
+            tally.failed.incrementAndGet();
+            LOG.errorf(e, "Sweep work on message %s at its confirm window's end failed; it stays due", item.id());
         }
     }
 

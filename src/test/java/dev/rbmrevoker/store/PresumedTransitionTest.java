@@ -6,6 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.rbmrevoker.message.Channel;
+import dev.rbmrevoker.message.ChannelDelivery;
+import dev.rbmrevoker.message.ChannelState;
+import dev.rbmrevoker.message.DueCursor;
+import dev.rbmrevoker.message.DueItem;
+import dev.rbmrevoker.message.DuePage;
 import dev.rbmrevoker.message.FallbackReason;
 import dev.rbmrevoker.message.Message;
 import dev.rbmrevoker.message.MessageState;
@@ -18,7 +24,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.BeforeAll;
@@ -88,6 +96,61 @@ class PresumedTransitionTest {
 
         assertSame(read, presumed);
         assertEquals(MessageState.REVOKING, presumed.state());
+    }
+
+    @Test
+    void confirmWindowsEndAndTheChannelsClaim_presumedFromTheDueIndex_endAsTheReadPathDoes_itemForItem() {
+        Message[] twins = twins(Messages.pending(NOW.minusSeconds(600), NOW.minusSeconds(20)));
+        for (int i = 0; i < 2; i++) {
+            twins[i] = awaitingWindow(twins[i]);
+        }
+        assertEquals("WINDOW:SMS,CALLBACK", raw(twins[0].messageId()).get(MessagesTable.KIND).s(),
+                "the kind names the channels while the window runs");
+        DueItem shown = dueEntry(twins[0]);
+        assertEquals(Set.of(Channel.SMS, Channel.CALLBACK), shown.windowChannels());
+
+        Presumption windowEnd = Presumption.ofWindowEnd(shown.id(), shown.dueAt(), shown.windowChannels());
+        Message presumed = applied(store.transition(windowEnd, CLAIM_ALL.apply(windowEnd.message())));
+        Message read = applied(store.transition(twins[1], CLAIM_ALL.apply(twins[1])));
+
+        assertSame(read, presumed);
+        assertEquals("your code is 1234", presumed.fallback().smsText(), "the stored text, not the stand-in's");
+        assertEquals(ChannelState.SENDING, presumed.fallback().deliveries().get(Channel.SMS).state());
+        assertFalse(raw(presumed.messageId()).containsKey(MessagesTable.KIND), "no window runs any more");
+    }
+
+    @Test
+    void aWindowsEndThatAnotherWriterSettledFirst_isNotClaimed_andComesBackToDecideFrom() {
+        Message claimedElsewhere = awaitingWindow(store.create(Messages.pending(NOW.minusSeconds(600),
+                NOW.minusSeconds(20))));
+        Message overturned = awaitingWindow(store.create(Messages.pending(NOW.minusSeconds(600),
+                NOW.minusSeconds(20))));
+        Presumption claimedShown = windowEndShown(claimedElsewhere);
+        Presumption overturnedShown = windowEndShown(overturned);
+        claimedElsewhere = applied(store.transition(claimedElsewhere, CLAIM_ALL.apply(claimedElsewhere)));
+        overturned = applied(store.transition(overturned, overturned.delivered(Source.WEBHOOK, NOW.minusSeconds(5))));
+
+        assertNotClaimed(claimedShown, claimedElsewhere);
+        assertNotClaimed(overturnedShown, overturned);
+    }
+
+    @Test
+    void aWindowsEndWithOtherChannelsOrAnotherTimeThanStored_isNotClaimed() {
+        Message stored = awaitingWindow(store.create(Messages.pending(NOW.minusSeconds(600), NOW.minusSeconds(20))));
+        Presumption smsOnly = Presumption.ofWindowEnd(stored.messageId(), stored.dueAt(), Set.of(Channel.SMS));
+        Presumption earlier = Presumption.ofWindowEnd(stored.messageId(), stored.dueAt().minusMillis(1),
+                Set.of(Channel.SMS, Channel.CALLBACK));
+
+        assertNotClaimed(smsOnly, stored);
+        assertNotClaimed(earlier, stored);
+    }
+
+    /** The presumed claim is refused and answers the message as stored, which stays as it was. */
+    private static void assertNotClaimed(Presumption windowEnd, Message stored) {
+        TransitionResult result = store.transition(windowEnd, CLAIM_ALL.apply(windowEnd.message()));
+
+        assertEquals(stored, assertInstanceOf(TransitionResult.Conflict.class, result).current().orElseThrow());
+        assertEquals(stored, store.get(stored.messageId()).orElseThrow());
     }
 
     @Test
@@ -183,6 +246,47 @@ class PresumedTransitionTest {
         assertThrows(IllegalArgumentException.class, () -> store.transition(pending,
                 pending.message().toBuilder().revokeRefusals(3).build()));
         assertEquals(stored, store.get(stored.messageId()).orElseThrow());
+    }
+
+    /** The window's end, then every channel claimed for its first attempt, as the dispatcher does. */
+    private static final UnaryOperator<Message> CLAIM_ALL = m -> {
+        Message confirmed = m.revokeConfirmed(Source.SWEEP, NOW);
+        for (Channel channel : m.fallback().channels()) {
+            confirmed = confirmed.fallbackProgress(channel, new ChannelDelivery(ChannelState.SENDING, 1, null, null),
+                    NOW.plus(Duration.ofMinutes(2)), Source.SWEEP, NOW);
+        }
+        return confirmed;
+    };
+
+    /** Revoked on request, RBM answered 200 15 s ago: its 5 s confirm window ended 10 s ago. */
+    private static Message awaitingWindow(Message stored) {
+        Message claimed = applied(store.transition(stored, stored.claimRevoke(FallbackReason.REVOKED_ON_REQUEST, true,
+                Duration.ofMinutes(2), Source.API, NOW.minusSeconds(16))));
+        Message revoked = applied(store.transition(claimed, claimed.revokeAccepted(null, Duration.ofSeconds(5),
+                Source.API, NOW.minusSeconds(15))));
+        assertTrue(revoked.revokeUnconfirmed());
+        return revoked;
+    }
+
+    private static Presumption windowEndShown(Message stored) {
+        DueItem shown = dueEntry(stored);
+        return Presumption.ofWindowEnd(shown.id(), shown.dueAt(), shown.windowChannels());
+    }
+
+    /** The message's entry in the due index. */
+    private static DueItem dueEntry(Message stored) {
+        int shard = Integer.parseInt(MessagesTable.shardOf(stored.messageId(), store.dueShards()));
+        DueCursor cursor = null;
+        do {
+            DuePage page = store.queryDue(shard, NOW, 500, cursor);
+            for (DueItem item : page.items()) {
+                if (item.id().equals(stored.messageId())) {
+                    return item;
+                }
+            }
+            cursor = page.next();
+        } while (cursor != null);
+        throw new AssertionError("not in the due index: " + stored.messageId());
     }
 
     /** Two stored copies of one message under different ids, to take two paths from the same start. */

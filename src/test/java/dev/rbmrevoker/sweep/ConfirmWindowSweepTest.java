@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rbmrevoker.local.rbm.Route;
+import dev.rbmrevoker.message.Channel;
 import dev.rbmrevoker.message.FallbackState;
 import dev.rbmrevoker.message.Message;
 import dev.rbmrevoker.message.MessageState;
@@ -36,8 +37,9 @@ import org.junit.jupiter.api.Test;
  * Issue 12: RBM's 200 on the sweep's revoke is not proof. The message is REVOKED with its fallback
  * WAITING out {@code REVOKE_CONFIRM_WINDOW} (the default, 5 s), unless a DELIVERED event comes first.
  * The sweep that revoked it hands the fallback over at the window's end itself, from the message as its
- * revoke left it (no read), when it still claims work then; a sweep that ends sooner leaves it to a later
- * sweep, whose lookahead hands it over at the window's end.
+ * revoke left it (no read), when it still claims work then; a sweep that ends sooner (or a revoke on
+ * request, which answers at once) leaves it to a later sweep, whose lookahead hands it over at the window's
+ * end from what the due index shows: the window's end and the channels (no read either).
  */
 @QuarkusTest
 @QuarkusTestResource(RevokerResource.class)
@@ -141,7 +143,9 @@ class ConfirmWindowSweepTest {
 
         SweepSummary first = sweeper.sweep(SHORT_SWEEP);
         Message revoked = store.get(message.messageId()).orElseThrow();
+        int readsBefore = StoreFaults.reads();
         SweepSummary second = sweeper.sweep(SWEEP_BUDGET);
+        int reads = StoreFaults.reads() - readsBefore;
         SweepSummary third = sweeper.sweep(Duration.ofSeconds(2));
 
         assertEquals(1, first.revoked(), first.toString());
@@ -153,11 +157,30 @@ class ConfirmWindowSweepTest {
         Message after = store.get(message.messageId()).orElseThrow();
         assertEquals(MessageState.FALLEN_BACK, after.state(), after.history().toString());
         assertEquals(1, second.fallenBack(), second.toString());
+        assertEquals(0, reads, "the window's end and the channels were taken from the due index, not from a read");
         assertEquals(0, third.due(), third.toString());
         assertFalse(after.fallback().sentAt().isBefore(revoked.dueAt()), "not before the window's end");
         assertEquals(1, RevokerResource.sns().publishes().size());
         assertEquals(1, RevokerResource.callbacks().received().size());
         assertEquals(1, RevokerResource.rbm().calls(Route.REVOKE).size());
+    }
+
+    @Test
+    void twoSweepsAtTheWindowsEnd_claimItFromTheIndexOnce_andTheFallbackGoesOnce() throws Exception {
+        Message message = dueAtRbm();
+        sweeper.sweep(SHORT_SWEEP);
+
+        CompletableFuture<SweepSummary> one = CompletableFuture.supplyAsync(() -> sweeper.sweep(SWEEP_BUDGET));
+        CompletableFuture<SweepSummary> other = CompletableFuture.supplyAsync(() -> sweeper.sweep(SWEEP_BUDGET));
+        SweepSummary first = one.get(60, TimeUnit.SECONDS);
+        SweepSummary second = other.get(60, TimeUnit.SECONDS);
+
+        Message after = store.get(message.messageId()).orElseThrow();
+        assertEquals(MessageState.FALLEN_BACK, after.state(), after.history().toString());
+        assertEquals(1, first.fallenBack() + second.fallenBack(), first + " / " + second);
+        assertEquals(1, RevokerResource.sns().requests(), "one SMS publish");
+        assertEquals(1, RevokerResource.callbacks().received().size());
+        assertEquals(1, after.fallback().deliveries().get(Channel.SMS).attempts());
     }
 
     private Message awaitRevoked(String messageId) throws InterruptedException {
