@@ -244,6 +244,7 @@ class TemplateTransformTest {
                     assertEquals(i == 0 ? "due" : "dueV2", env.get("DUE_INDEX"), cfn + " " + function);
                     assertEquals("8", String.valueOf(env.get("DUE_SHARDS")), cfn + " " + function);
                     assertEquals("50", String.valueOf(env.get("CAMPAIGN_REVOKE_RATE")), cfn + " " + function);
+                    assertEquals("PT5S", env.get("REVOKE_CONFIRM_WINDOW"), cfn + " " + function);
                 }
             }
         }
@@ -333,6 +334,17 @@ class TemplateTransformTest {
                         s.get("Action")) && arn.equals(s.get("Resource"))), cfn + " " + role);
                 assertTrue(statements(cfn, role).stream().noneMatch(s -> String.valueOf(s).contains("Ref=RbmSecret")),
                         cfn + " " + role + " refers to the secret that is not created");
+            }
+        }
+    }
+
+    @Test
+    void revokeConfirmWindow_reachesBothFunctions_soARollbackCanDrainTheWindowsFirst() {
+        for (Transformed base : outputs) {
+            Transformed cfn = base.with(Map.of("RevokeConfirmWindow", "PT0S"));
+            for (String function : List.of("ApiFunction", "SweepFunction")) {
+                assertEquals("PT0S", map(map(cfn.properties(function).get("Environment")).get("Variables"))
+                        .get("REVOKE_CONFIRM_WINDOW"), cfn + " " + function);
             }
         }
     }
