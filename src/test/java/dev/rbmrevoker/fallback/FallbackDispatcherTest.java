@@ -13,6 +13,7 @@ import dev.rbmrevoker.message.HistoryEntry;
 import dev.rbmrevoker.message.Message;
 import dev.rbmrevoker.message.MessageState;
 import dev.rbmrevoker.message.MessageStore;
+import dev.rbmrevoker.message.Presumption;
 import dev.rbmrevoker.message.Source;
 import dev.rbmrevoker.message.TransitionResult;
 import dev.rbmrevoker.revoke.RevokeCommand;
@@ -29,6 +30,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -352,6 +354,42 @@ class FallbackDispatcherTest {
         assertEquals(MessageState.FALLEN_BACK, after.state());
         assertEquals(1, RevokerResource.sns().publishes().size());
         assertEquals(1, RevokerResource.callbacks().received().size());
+    }
+
+    @Test
+    void fromTheDueIndex_aBudgetTooShortForAPublish_claimsTheCallbackOnly_andLeavesTheSmsDueNowForARead() {
+        String id = revokedInWindow("Your code is 1234", true);
+        Message windowOver = dueNow(id);
+        Presumption shown = Presumption.ofWindowEnd(id, windowOver.dueAt(), Set.of(Channel.SMS, Channel.CALLBACK));
+
+        FallbackDispatcher.WindowEnd ended = dispatcher.confirmAndHandOver(shown, Source.SWEEP, Duration.ofMillis(500));
+
+        Message confirmed = assertInstanceOf(FallbackDispatcher.WindowEnd.Claimed.class, ended).dispatch().message();
+        assertEquals(ChannelState.PENDING, confirmed.fallback().deliveries().get(Channel.SMS).state());
+        assertEquals(ChannelState.SENT, confirmed.fallback().deliveries().get(Channel.CALLBACK).state());
+        assertEquals("Your code is 1234", confirmed.fallback().smsText(), "the stored text came back with the claim");
+        assertTrue(!confirmed.dueAt().isAfter(Instant.now()), "due now, for the sweep: " + confirmed.dueAt());
+        assertEquals(0, RevokerResource.sns().requests());
+
+        Message after = dispatcher.dispatch(store.get(id).orElseThrow(), Source.SWEEP, BUDGET);
+
+        assertEquals(MessageState.FALLEN_BACK, after.state());
+        assertEquals(1, RevokerResource.sns().publishes().size());
+        assertEquals(1, RevokerResource.callbacks().received().size());
+    }
+
+    @Test
+    void fromTheDueIndex_beforeTheWindowsEnd_nothingIsWrittenOrHandedOver() {
+        String id = revokedInWindow("Your code is 1234", true);
+        Message waiting = store.get(id).orElseThrow();
+        Presumption shown = Presumption.ofWindowEnd(id, waiting.dueAt(), Set.of(Channel.SMS, Channel.CALLBACK));
+
+        FallbackDispatcher.WindowEnd ended = dispatcher.confirmAndHandOver(shown, Source.SWEEP, BUDGET);
+
+        assertTrue(assertInstanceOf(FallbackDispatcher.WindowEnd.NotClaimed.class, ended).stored().isEmpty());
+        assertEquals(waiting, store.get(id).orElseThrow());
+        assertEquals(0, RevokerResource.sns().requests());
+        assertEquals(0, RevokerResource.callbacks().received().size());
     }
 
     /** The confirm window's end and the channels' claim are one write: when it fails, nothing changed. */
