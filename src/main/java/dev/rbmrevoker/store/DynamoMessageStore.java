@@ -48,8 +48,11 @@ public class DynamoMessageStore implements MessageStore {
             MessageItemMapper.DELIVERED_AT, MessageItemMapper.READ_AT, MessageItemMapper.REVOKED_AT,
             MessageItemMapper.CLAIM, MessagesTable.DUE_AT, MessagesTable.DUE_SHARD, MessagesTable.EXPIRES_AT,
             MessageItemMapper.HISTORY, MessageItemMapper.SEEN_EVENTS);
-    /** What a presumed window's end writes besides: the fallback's claim, and the kind that named its channels. */
-    private static final Set<String> WINDOW_END = Set.of(MessageItemMapper.FALLBACK, MessagesTable.KIND);
+    /**
+     * What a change that presumes a waiting fallback writes besides: the fallback's trigger or claim, and the
+     * kind that named its channels while a confirm window ran.
+     */
+    private static final Set<String> FALLBACK_CHANGE = Set.of(MessageItemMapper.FALLBACK, MessagesTable.KIND);
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -121,11 +124,12 @@ public class DynamoMessageStore implements MessageStore {
             throw new IllegalArgumentException("a transition cannot change the messageId");
         }
         Map<String, AttributeValue> standIn = mapper.toItem(presumed.message());
-        ItemUpdate update = ItemUpdate.between(standIn, mapper.toItem(to), WRITTEN_APART);
+        Map<String, AttributeValue> next = mapper.toItem(to);
+        ItemUpdate update = ItemUpdate.between(standIn, next, WRITTEN_APART);
         Set<String> made = new HashSet<>(update.touched());
         made.removeAll(PRESUMABLE);
-        if (presumed.windowChannels() != null) {
-            made.removeAll(WINDOW_END);
+        if (presumed.presumesFallback()) {
+            made.removeAll(FALLBACK_CHANGE);
         }
         if (!made.isEmpty()) {
             throw new IllegalArgumentException("a presumed change may not write " + made);
@@ -154,18 +158,13 @@ public class DynamoMessageStore implements MessageStore {
             condition.add("size(" + update.name(MessageItemMapper.HISTORY) + ") <= "
                     + update.value(AttributeValue.fromN(Integer.toString(Message.HISTORY_LIMIT - logged))));
         }
-        if (presumed.windowChannels() != null) {
-            // The fallback as the stand-in has it: waiting out the window the index showed, nothing claimed yet,
-            // for the channels the index showed (the kind names them, and they never change).
-            String fallback = update.name(MessageItemMapper.FALLBACK);
-            Map<String, AttributeValue> waiting = standIn.get(MessageItemMapper.FALLBACK).m();
-            condition.add(fallback + "." + update.name(MessageItemMapper.FALLBACK_STATE) + " = "
-                    + update.value(waiting.get(MessageItemMapper.FALLBACK_STATE)));
-            condition.add(fallback + "." + update.name(MessageItemMapper.FALLBACK_DUE) + " = "
-                    + update.value(waiting.get(MessageItemMapper.FALLBACK_DUE)));
-            condition.add("size(" + fallback + "." + update.name(MessageItemMapper.FALLBACK_DELIVERIES) + ") = "
-                    + update.value(AttributeValue.fromN("0")));
-            condition.add(update.name(MessagesTable.KIND) + " = " + update.value(standIn.get(MessagesTable.KIND)));
+        if (presumed.presumesFallback()) {
+            condition.addAll(fallbackAsPresumed(update, standIn, next));
+        }
+        if (presumed.dueAt() == null && to.dueAt() != null && !update.touched().contains(MessagesTable.DUE_SHARD)) {
+            // The stored message may have had no due time (its revokes gave up), and so no shard: the index needs both.
+            update.set(update.name(MessagesTable.DUE_SHARD),
+                    MessageItemMapper.s(MessagesTable.shardOf(to.messageId(), dueShards)));
         }
         if (presumed.event() != null) {
             String seen = update.name(MessageItemMapper.SEEN_EVENTS);
@@ -183,6 +182,33 @@ public class DynamoMessageStore implements MessageStore {
         } catch (ConditionalCheckFailedException e) {
             return conflict(e);
         }
+    }
+
+    /**
+     * The stored fallback as the stand-in has it: the same state and due time, nothing claimed yet, no reason
+     * when the change gives the first one, and, while a confirm window runs, the same channels (the kind names
+     * them, and they never change).
+     */
+    private static List<String> fallbackAsPresumed(ItemUpdate update, Map<String, AttributeValue> standIn,
+            Map<String, AttributeValue> next) {
+        String fallback = update.name(MessageItemMapper.FALLBACK) + ".";
+        Map<String, AttributeValue> presumed = standIn.get(MessageItemMapper.FALLBACK).m();
+        List<String> condition = new ArrayList<>();
+        for (String entry : List.of(MessageItemMapper.FALLBACK_STATE, MessageItemMapper.FALLBACK_DUE)) {
+            String path = fallback + update.name(entry);
+            condition.add(presumed.containsKey(entry) ? path + " = " + update.value(presumed.get(entry))
+                    : "attribute_not_exists(" + path + ")");
+        }
+        if (!presumed.containsKey(MessageItemMapper.FALLBACK_REASON)
+                && next.get(MessageItemMapper.FALLBACK).m().containsKey(MessageItemMapper.FALLBACK_REASON)) {
+            condition.add("attribute_not_exists(" + fallback + update.name(MessageItemMapper.FALLBACK_REASON) + ")");
+        }
+        condition.add("size(" + fallback + update.name(MessageItemMapper.FALLBACK_DELIVERIES) + ") = "
+                + update.value(AttributeValue.fromN("0")));
+        if (standIn.containsKey(MessagesTable.KIND)) {
+            condition.add(update.name(MessagesTable.KIND) + " = " + update.value(standIn.get(MessagesTable.KIND)));
+        }
+        return condition;
     }
 
     private UpdateItemRequest.Builder request(String messageId, ItemUpdate update, String condition) {

@@ -42,9 +42,10 @@ final class MessageItemMapper {
     static final String REVOKE_AT = "revokeAt";
     static final String CLAIM = "claim";
     static final String FALLBACK = "fallback";
-    /** Entries of the fallback map that a presumed window's end is conditioned on. */
+    /** Entries of the fallback map that a change presuming a waiting fallback is conditioned on. */
     static final String FALLBACK_STATE = "state";
     static final String FALLBACK_DUE = "nextAttemptAt";
+    static final String FALLBACK_REASON = "reason";
     static final String FALLBACK_DELIVERIES = "deliveries";
     static final String HISTORY = "history";
     static final String HISTORY_DROPPED = "historyDropped";
@@ -185,7 +186,7 @@ final class MessageItemMapper {
         putIfPresent(m, "smsText", f.smsText() == null ? null : s(f.smsText()));
         m.put("callback", AttributeValue.fromBool(f.callback()));
         m.put(FALLBACK_STATE, s(f.state().name()));
-        putIfPresent(m, "reason", f.reason() == null ? null : s(f.reason().name()));
+        putIfPresent(m, FALLBACK_REASON, f.reason() == null ? null : s(f.reason().name()));
         putIfPresent(m, "sentAt", n(f.sentAt()));
         putIfPresent(m, FALLBACK_DUE, n(f.nextAttemptAt()));
         Map<String, AttributeValue> deliveries = new HashMap<>();
@@ -197,10 +198,17 @@ final class MessageItemMapper {
     private static Fallback fallback(Map<String, AttributeValue> m) {
         Map<Channel, ChannelDelivery> deliveries = new EnumMap<>(Channel.class);
         m.get(FALLBACK_DELIVERIES).m().forEach((channel, d) -> deliveries.put(Channel.valueOf(channel), delivery(d.m())));
-        String reason = str(m, "reason");
-        return new Fallback(str(m, "smsText"), m.get("callback").bool(), FallbackState.valueOf(str(m, FALLBACK_STATE)),
-                reason == null ? null : FallbackReason.valueOf(reason), instant(m, "sentAt"), deliveries,
-                instant(m, FALLBACK_DUE));
+        String reason = str(m, FALLBACK_REASON);
+        Fallback fallback = new Fallback(str(m, "smsText"), m.get("callback").bool(),
+                FallbackState.valueOf(str(m, FALLBACK_STATE)), reason == null ? null : FallbackReason.valueOf(reason),
+                instant(m, "sentAt"), deliveries, instant(m, FALLBACK_DUE));
+        if (fallback.state() == FallbackState.PENDING && deliveries.isEmpty()) {
+            // Triggered by a write that did not know the channels (RBM's expiry, presumed): each is pending.
+            fallback.channels().forEach(channel -> deliveries.put(channel, ChannelDelivery.pending()));
+            return new Fallback(fallback.smsText(), fallback.callback(), fallback.state(), fallback.reason(),
+                    fallback.sentAt(), deliveries, fallback.nextAttemptAt());
+        }
+        return fallback;
     }
 
     private static AttributeValue delivery(ChannelDelivery d) {

@@ -72,18 +72,17 @@ public class WebhookService {
             return Optional.empty();
         }
         String replayKey = event.eventId() != null ? event.eventId() : envelopeId;
-        Optional<MessageState> usual = usualStateFor(event.eventType());
+        Optional<Presumption> usual = usualShapeFor(event.eventType(), event.messageId(), replayKey);
         Optional<Message> stored;
         if (usual.isPresent()) {
-            Presumption presumed = Presumption.ofEvent(event.messageId(), usual.get(), replayKey);
-            Message before = presumed.message();
-            TransitionResult result = store.transition(presumed,
+            Message before = usual.get().message();
+            TransitionResult result = store.transition(usual.get(),
                     change.apply(before, clock.instant()).withSeenEvent(replayKey));
             if (result instanceof TransitionResult.Applied applied) {
                 try (MessageLog log = MessageLog.of(applied.message().messageId(), applied.message().agentId())) {
                     report(before, applied.message(), event);
+                    return Optional.of(handOverIfDue(applied.message(), budget));
                 }
-                return Optional.of(applied.message());
             }
             stored = ((TransitionResult.Conflict) result).current();
         } else {
@@ -118,21 +117,27 @@ public class WebhookService {
             return Optional.empty();
         }
         report(stored, after, event);
-        if (after.fallback().state() == FallbackState.PENDING) {
-            after = fallback.dispatch(after, Source.WEBHOOK,
-                    budget.compareTo(fallbackBudget) < 0 ? budget : fallbackBudget);
+        return Optional.of(handOverIfDue(after, budget));
+    }
+
+    /** A fallback the event triggered goes now, within the webhook's budget; what does not fit is the sweep's. */
+    private Message handOverIfDue(Message after, Duration budget) {
+        if (after.fallback().state() != FallbackState.PENDING) {
+            return after;
         }
-        return Optional.of(after);
+        return fallback.dispatch(after, Source.WEBHOOK, budget.compareTo(fallbackBudget) < 0 ? budget : fallbackBudget);
     }
 
     /**
-     * The state a message is usually in when the event arrives, for the events whose effect there is
-     * known without reading it: they end in DELIVERED or READ, with no fallback to hand over.
+     * How a message usually is when the event arrives, for the events whose effect there is known without
+     * reading it: DELIVERED on a PENDING message, READ on a DELIVERED one, and RBM's expiry of a PENDING one
+     * whose fallback waits (the fallback it triggers is handed over from the message the write returns).
      */
-    private static Optional<MessageState> usualStateFor(String eventType) {
+    private static Optional<Presumption> usualShapeFor(String eventType, String messageId, String replayKey) {
         return switch (eventType) {
-            case "DELIVERED" -> Optional.of(MessageState.PENDING);
-            case "READ" -> Optional.of(MessageState.DELIVERED);
+            case "DELIVERED" -> Optional.of(Presumption.ofEvent(messageId, MessageState.PENDING, replayKey));
+            case "READ" -> Optional.of(Presumption.ofEvent(messageId, MessageState.DELIVERED, replayKey));
+            case "TTL_EXPIRATION_REVOKED" -> Optional.of(Presumption.ofExpiry(messageId, replayKey));
             default -> Optional.empty();
         };
     }

@@ -12,6 +12,7 @@ import dev.rbmrevoker.message.ChannelState;
 import dev.rbmrevoker.message.DueCursor;
 import dev.rbmrevoker.message.DueItem;
 import dev.rbmrevoker.message.DuePage;
+import dev.rbmrevoker.message.Fallback;
 import dev.rbmrevoker.message.FallbackReason;
 import dev.rbmrevoker.message.Message;
 import dev.rbmrevoker.message.MessageState;
@@ -154,6 +155,58 @@ class PresumedTransitionTest {
     }
 
     @Test
+    void rbmsExpiryOfAPendingMessage_presumed_endsAsTheReadPathDoes_andTheNextWriteStoresTheSameItem() {
+        UnaryOperator<Message> expired = m -> m.expiredByRbm(Source.WEBHOOK, LATER).withSeenEvent("expiry-1");
+        Message[] twins = twins(Messages.pending(NOW, NOW.plusSeconds(600)));
+
+        Presumption expiry = Presumption.ofExpiry(twins[0].messageId(), "expiry-1");
+        Message presumed = applied(store.transition(expiry, expired.apply(expiry.message())));
+        Message read = applied(store.transition(twins[1], expired.apply(twins[1])));
+
+        // The write did not know the channels: the item has none yet, and reads back with each pending.
+        assertEquals(withId(read, presumed.messageId()), presumed);
+        assertEquals(Set.of(Channel.SMS, Channel.CALLBACK), presumed.fallback().deliveries().keySet());
+        assertEquals(MessageState.REVOKED, presumed.state());
+        assertEquals(FallbackReason.TTL_EXPIRATION_REVOKED, presumed.fallback().reason());
+        Message claimedPresumed = applied(store.transition(presumed, CLAIM_CHANNELS.apply(presumed)));
+        Message claimedRead = applied(store.transition(read, CLAIM_CHANNELS.apply(read)));
+        assertSame(claimedRead, claimedPresumed);
+    }
+
+    @Test
+    void rbmsExpiryOfAMessageWhoseRevokesGaveUp_putsItBackOnTheDueIndex() {
+        Message stored = store.create(Messages.pending(NOW.minusSeconds(600), NOW.minusSeconds(1)));
+        Message gaveUp = applied(store.transition(stored, stored.toBuilder().dueAt(null).build()));
+        assertTrue(gaveUp.revokesGaveUp());
+        assertFalse(raw(gaveUp.messageId()).containsKey(MessagesTable.DUE_SHARD));
+
+        Presumption expiry = Presumption.ofExpiry(gaveUp.messageId(), "expiry-2");
+        Message expired = applied(store.transition(expiry,
+                expiry.message().expiredByRbm(Source.WEBHOOK, NOW).withSeenEvent("expiry-2")));
+
+        assertEquals(NOW, expired.dueAt(), "its fallback is due now");
+        DueItem entry = dueEntry(expired);
+        assertEquals(MessageState.REVOKED, entry.state());
+    }
+
+    @Test
+    void rbmsExpiryOfAMessageWithNoFallback_orOneAlreadyTriggered_isNotPresumed() {
+        Message none = store.create(Message.tracked(Messages.spec(NOW.plusSeconds(600), Fallback.none()),
+                Messages.TIMING, NOW));
+        Message claimed = store.create(Messages.pending(NOW, NOW.plusSeconds(600)));
+        claimed = applied(store.transition(claimed, claimed.claimRevoke(FallbackReason.REVOKED_ON_REQUEST, true,
+                Duration.ofMinutes(2), Source.API, NOW)));
+
+        for (Message stored : List.of(none, claimed)) {
+            Presumption expiry = Presumption.ofExpiry(stored.messageId(), "expiry-3");
+            TransitionResult result = store.transition(expiry,
+                    expiry.message().expiredByRbm(Source.WEBHOOK, LATER).withSeenEvent("expiry-3"));
+
+            assertEquals(stored, assertInstanceOf(TransitionResult.Conflict.class, result).current().orElseThrow());
+        }
+    }
+
+    @Test
     void aMessageNotAsPresumed_isNotChanged_andComesBackToDecideFrom() {
         Message stored = store.create(Messages.pending(NOW, NOW.plusSeconds(600)));
         Message claimed = applied(store.transition(stored, stored.claimRevoke(FallbackReason.REVOKED_ON_REQUEST, true,
@@ -248,15 +301,18 @@ class PresumedTransitionTest {
         assertEquals(stored, store.get(stored.messageId()).orElseThrow());
     }
 
-    /** The window's end, then every channel claimed for its first attempt, as the dispatcher does. */
-    private static final UnaryOperator<Message> CLAIM_ALL = m -> {
-        Message confirmed = m.revokeConfirmed(Source.SWEEP, NOW);
+    /** Every channel of a triggered fallback claimed for its first attempt, as the dispatcher does. */
+    private static final UnaryOperator<Message> CLAIM_CHANNELS = m -> {
+        Message claimed = m;
         for (Channel channel : m.fallback().channels()) {
-            confirmed = confirmed.fallbackProgress(channel, new ChannelDelivery(ChannelState.SENDING, 1, null, null),
+            claimed = claimed.fallbackProgress(channel, new ChannelDelivery(ChannelState.SENDING, 1, null, null),
                     NOW.plus(Duration.ofMinutes(2)), Source.SWEEP, NOW);
         }
-        return confirmed;
+        return claimed;
     };
+
+    /** The window's end, then every channel claimed. */
+    private static final UnaryOperator<Message> CLAIM_ALL = m -> CLAIM_CHANNELS.apply(m.revokeConfirmed(Source.SWEEP, NOW));
 
     /** Revoked on request, RBM answered 200 15 s ago: its 5 s confirm window ended 10 s ago. */
     private static Message awaitingWindow(Message stored) {

@@ -26,6 +26,7 @@ import dev.rbmrevoker.message.Source;
 import dev.rbmrevoker.message.TransitionResult;
 import dev.rbmrevoker.testing.HandOvers;
 import dev.rbmrevoker.testing.RevokerResource;
+import dev.rbmrevoker.testing.StoreFaults;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -137,9 +138,12 @@ class WebhookEventsTest {
     void ttlExpirationRevoked_revokesWithThatReasonAndHandsTheFallbackToSmsAndCallbackOnce() throws Exception {
         String id = track(FALLBACK);
 
+        int readsBefore = StoreFaults.reads();
         server("TTL_EXPIRATION_REVOKED", id).post().statusCode(200);
+        int reads = StoreFaults.reads() - readsBefore;
 
         // No window after RBM's own expiry; the callback goes within the webhook, the SMS is left to the sweep.
+        assertEquals(0, reads, "the expiry and the callback's claim were written without reading the message");
         JsonPath revoked = view(id);
         assertEquals("REVOKED", revoked.getString("state"));
         assertEquals("SENT", revoked.getString("fallback.callback.delivery.state"));
