@@ -12,8 +12,9 @@ import java.util.Set;
  * and {@link MessageStore#transition(Presumption, Message)} applies it only while the stored message
  * matches the stand-in in everything such a change may read: the state, no revoke claim, no uncertain
  * or refused revoke, no failed RBM expiry, room left in the history and the seen events, the event not
- * yet seen, the due time when one is given, and no change stamped later than this one. Otherwise the store answers the stored message and the caller
- * decides from it, as if it had read it first.
+ * yet seen, the due time when one is given, the presumed fallback when there is one, and no change stamped
+ * later than this one. Otherwise the store answers the stored message and the caller decides from it, as if
+ * it had read it first.
  *
  * <p>Only a change that writes what it decides (state, times, claim, due time, history and seen events,
  * and, when a waiting fallback is presumed, the fallback's trigger or claim) may be presumed: the stand-in's
