@@ -103,11 +103,10 @@ public class FallbackDispatcher {
     public Dispatch confirmAndHandOver(Message message, Source source, Duration budget) {
         try (MessageLog log = MessageLog.of(message.messageId(), message.agentId())) {
             Instant started = clock.instant();
-            if (!message.revokeUnconfirmed() || message.fallback().nextAttemptAt().isAfter(started)) {
+            if (!windowOver(message, started)) {
                 return new Dispatch(message, false);
             }
-            LOG.infof("No delivery of message %s of agent %s reported within the revoke's confirm window:"
-                    + " handing its fallback over", message.messageId(), message.agentId());
+            logWindowOver(message);
             // Settled here only by this claim: a delivery or another sweep that came first settled it, not this.
             return dispatchLogged(message, message.revokeConfirmed(source, started), source, budget);
         }
@@ -140,7 +139,7 @@ public class FallbackDispatcher {
     public WindowEnd confirmAndHandOver(Presumption presumed, Source source, Duration budget) {
         Message standIn = presumed.message();
         Instant started = clock.instant();
-        if (!standIn.revokeUnconfirmed() || standIn.fallback().nextAttemptAt().isAfter(started)) {
+        if (!windowOver(standIn, started)) {
             return new WindowEnd.NotClaimed(Optional.empty());
         }
         Message confirmed = standIn.revokeConfirmed(source, started);
@@ -151,10 +150,19 @@ public class FallbackDispatcher {
         }
         Message claimed = applied.message();
         try (MessageLog log = MessageLog.of(claimed.messageId(), claimed.agentId())) {
-            LOG.infof("No delivery of message %s of agent %s reported within the revoke's confirm window:"
-                    + " handing its fallback over", claimed.messageId(), claimed.agentId());
+            logWindowOver(claimed);
             return new WindowEnd.Claimed(handOverClaimed(claim, claimed, confirmed.state(), source, budget));
         }
+    }
+
+    /** Whether a revoke's confirm window has passed, with the fallback still waiting for it. */
+    private static boolean windowOver(Message message, Instant now) {
+        return message.revokeUnconfirmed() && !message.fallback().nextAttemptAt().isAfter(now);
+    }
+
+    private static void logWindowOver(Message message) {
+        LOG.infof("No delivery of message %s of agent %s reported within the revoke's confirm window:"
+                + " handing its fallback over", message.messageId(), message.agentId());
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.rbmrevoker.sweep;
 
+import dev.rbmrevoker.fallback.FallbackDispatcher;
 import dev.rbmrevoker.message.Message;
 import dev.rbmrevoker.message.MessageState;
 import dev.rbmrevoker.revoke.RevokeResult;
@@ -52,6 +53,13 @@ final class SweepTally {
             delivered.incrementAndGet();
         } else if (result instanceof RevokeResult.Unavailable || result instanceof RevokeResult.Rejected) {
             failed.incrementAndGet();
+        }
+    }
+
+    /** A hand-over's fallback, when that hand-over settled it (so that two sweeps never both count it). */
+    void countSettled(FallbackDispatcher.Dispatch dispatch) {
+        if (dispatch.settledHere()) {
+            countFallback(dispatch.message());
         }
     }
 

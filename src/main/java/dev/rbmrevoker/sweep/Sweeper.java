@@ -314,9 +314,7 @@ public class Sweeper {
                     Presumption.ofWindowEnd(item.id(), item.dueAt(), item.windowChannels()), Source.SWEEP, budget);
             if (ended instanceof FallbackDispatcher.WindowEnd.Claimed claimed) {
                 tally.due.incrementAndGet();
-                if (claimed.dispatch().settledHere()) {
-                    tally.countFallback(claimed.dispatch().message());
-                }
+                tally.countSettled(claimed.dispatch());
                 tally.lag(item.dueAt(), clock.instant());
             } else {
                 workOnIfDue(((FallbackDispatcher.WindowEnd.NotClaimed) ended).stored(), now, budget, tally, schedule);
@@ -340,15 +338,9 @@ public class Sweeper {
             case REVOKED, UNDELIVERABLE -> {
                 if (message.revokeUnconfirmed()) {
                     // The revoke's confirm window passed with no delivery reported: its fallback goes now.
-                    FallbackDispatcher.Dispatch dispatch = fallback.confirmAndHandOver(message, Source.SWEEP, budget);
-                    if (dispatch.settledHere()) {
-                        tally.countFallback(dispatch.message());
-                    }
+                    tally.countSettled(fallback.confirmAndHandOver(message, Source.SWEEP, budget));
                 } else if (message.fallback().state() == FallbackState.PENDING) {
-                    FallbackDispatcher.Dispatch dispatch = fallback.handOver(message, Source.SWEEP, budget);
-                    if (dispatch.settledHere()) {
-                        tally.countFallback(dispatch.message());
-                    }
+                    tally.countSettled(fallback.handOver(message, Source.SWEEP, budget));
                 }
             }
             default -> LOG.debugf("Message %s is %s: nothing owed", message.messageId(), message.state());
@@ -401,11 +393,7 @@ public class Sweeper {
      */
     private void confirmAndHandOver(Message revoked, Instant callsEnd, SweepTally tally) {
         try {
-            FallbackDispatcher.Dispatch dispatch = fallback.confirmAndHandOver(revoked, Source.SWEEP,
-                    callBudgetUntil(callsEnd));
-            if (dispatch.settledHere()) {
-                tally.countFallback(dispatch.message());
-            }
+            tally.countSettled(fallback.confirmAndHandOver(revoked, Source.SWEEP, callBudgetUntil(callsEnd)));
         } catch (RuntimeException e) {
             tally.failed.incrementAndGet();
             LOG.errorf(e, "Fallback of message %s after its confirm window failed; it stays due", revoked.messageId());
